@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daedalus-v4l2: formats, ioctls and the two vb2 queues.
+ *
+ * OUTPUT carries one coded picture per buffer (and per request); CAPTURE
+ * gets its pixels. The CAPTURE format is never chosen freely: it follows the
+ * OUTPUT format (size, colorimetry) and the stream's bit depth.
+ */
+
+#include <linux/slab.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-ioctl.h>
+#include <media/videobuf2-vmalloc.h>
+
+#include "dv-compat.h"
+#include "dv.h"
+
+static const u32 dv_h264_ctrl_ids[] = {
+	V4L2_CID_STATELESS_H264_SPS,
+	V4L2_CID_STATELESS_H264_PPS,
+	V4L2_CID_STATELESS_H264_SCALING_MATRIX,
+	V4L2_CID_STATELESS_H264_DECODE_PARAMS,
+	V4L2_CID_STATELESS_H264_START_CODE,
+};
+
+static const u32 dv_vp9_ctrl_ids[] = {
+	V4L2_CID_STATELESS_VP9_FRAME,
+	V4L2_CID_STATELESS_VP9_COMPRESSED_HDR,
+};
+
+static const u32 dv_av1_ctrl_ids[] = {
+	V4L2_CID_STATELESS_AV1_SEQUENCE,
+	V4L2_CID_STATELESS_AV1_FRAME,
+	V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
+	V4L2_CID_STATELESS_AV1_FILM_GRAIN,
+};
+
+static const struct dv_coded_format dv_coded_formats[] = {
+	{
+		.fourcc = V4L2_PIX_FMT_H264_SLICE,
+		.codec = DV_CODEC_H264,
+		.frmsize = { 16, DV_MAX_WIDTH, 16, 16, DV_MAX_HEIGHT, 16 },
+		.block = 16,
+		.ctrl_ids = dv_h264_ctrl_ids,
+		.num_ctrl_ids = ARRAY_SIZE(dv_h264_ctrl_ids),
+		.picture_ctrl = V4L2_CID_STATELESS_H264_DECODE_PARAMS,
+	},
+	{
+		.fourcc = V4L2_PIX_FMT_VP9_FRAME,
+		.codec = DV_CODEC_VP9,
+		.frmsize = { 8, DV_MAX_WIDTH, 1, 8, DV_MAX_HEIGHT, 1 },
+		.block = 8,
+		.ctrl_ids = dv_vp9_ctrl_ids,
+		.num_ctrl_ids = ARRAY_SIZE(dv_vp9_ctrl_ids),
+		.picture_ctrl = V4L2_CID_STATELESS_VP9_FRAME,
+	},
+	{
+		.fourcc = V4L2_PIX_FMT_AV1_FRAME,
+		.codec = DV_CODEC_AV1,
+		.frmsize = { 8, DV_MAX_WIDTH, 1, 8, DV_MAX_HEIGHT, 1 },
+		.block = 8,
+		.ctrl_ids = dv_av1_ctrl_ids,
+		.num_ctrl_ids = ARRAY_SIZE(dv_av1_ctrl_ids),
+		.picture_ctrl = V4L2_CID_STATELESS_AV1_FRAME,
+	},
+};
+
+const struct dv_coded_format *dv_find_coded_format(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dv_coded_formats); i++)
+		if (dv_coded_formats[i].fourcc == fourcc)
+			return &dv_coded_formats[i];
+	return NULL;
+}
+
+static u32 dv_decoded_fourcc(unsigned int bit_depth)
+{
+	return bit_depth > 8 ? V4L2_PIX_FMT_P010 : V4L2_PIX_FMT_NV12;
+}
+
+/* Clamp an OUTPUT format to what @desc accepts and size its buffers. */
+static void dv_fill_coded(const struct dv_coded_format *desc,
+			  struct v4l2_pix_format_mplane *pix)
+{
+	const struct v4l2_frmsize_stepwise *fs = &desc->frmsize;
+	u32 sizeimage = pix->plane_fmt[0].sizeimage;
+	u32 min_size;
+
+	pix->pixelformat = desc->fourcc;
+	v4l2_apply_frmsize_constraints(&pix->width, &pix->height, fs);
+	pix->num_planes = 1;
+	pix->field = V4L2_FIELD_NONE;
+	pix->plane_fmt[0].bytesperline = 0;
+	/* A compressed picture rarely exceeds 3/4 of its raw 4:2:0 size. */
+	min_size = max_t(u32, pix->width * pix->height * 3 / 4,
+			 DV_OUTPUT_MIN_SIZE);
+	pix->plane_fmt[0].sizeimage = clamp_t(u32, sizeimage, min_size,
+					      DV_OUTPUT_MAX_SIZE);
+	memset(pix->plane_fmt[0].reserved, 0,
+	       sizeof(pix->plane_fmt[0].reserved));
+	memset(pix->reserved, 0, sizeof(pix->reserved));
+	pix->flags = 0;
+}
+
+/* The CAPTURE format that goes with @coded at @bit_depth. */
+static void dv_fill_decoded(const struct dv_coded_format *desc,
+			    const struct v4l2_pix_format_mplane *coded,
+			    unsigned int bit_depth,
+			    struct v4l2_pix_format_mplane *pix)
+{
+	u32 cpp = bit_depth > 8 ? 2 : 1;
+	u32 stride;
+
+	memset(pix, 0, sizeof(*pix));
+	pix->pixelformat = dv_decoded_fourcc(bit_depth);
+	pix->width = ALIGN(coded->width, desc->block);
+	pix->height = ALIGN(coded->height, desc->block);
+	pix->field = V4L2_FIELD_NONE;
+	pix->colorspace = coded->colorspace;
+	pix->xfer_func = coded->xfer_func;
+	pix->ycbcr_enc = coded->ycbcr_enc;
+	pix->quantization = coded->quantization;
+	pix->num_planes = 1;
+	stride = ALIGN(pix->width * cpp, DV_STRIDE_ALIGN);
+	pix->plane_fmt[0].bytesperline = stride;
+	/* One memory plane: luma, then interleaved chroma at half height. */
+	pix->plane_fmt[0].sizeimage = stride * pix->height * 3 / 2;
+}
+
+void dv_update_decoded_format(struct dv_ctx *ctx)
+{
+	ctx->decoded.type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	dv_fill_decoded(ctx->coded_fmt, &ctx->coded.fmt.pix_mp,
+			ctx->bit_depth, &ctx->decoded.fmt.pix_mp);
+}
+
+int dv_set_default_formats(struct dv_ctx *ctx)
+{
+	struct v4l2_pix_format_mplane *pix = &ctx->coded.fmt.pix_mp;
+
+	ctx->coded_fmt = &dv_coded_formats[0];
+	ctx->bit_depth = 8;
+	memset(&ctx->coded, 0, sizeof(ctx->coded));
+	ctx->coded.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+	pix->width = 1920;
+	pix->height = 1088;
+	pix->colorspace = V4L2_COLORSPACE_REC709;
+	pix->xfer_func = V4L2_XFER_FUNC_DEFAULT;
+	pix->ycbcr_enc = V4L2_YCBCR_ENC_DEFAULT;
+	pix->quantization = V4L2_QUANTIZATION_DEFAULT;
+	dv_fill_coded(ctx->coded_fmt, pix);
+	dv_update_decoded_format(ctx);
+	return 0;
+}
+
+static int dv_querycap(struct file *file, void *priv,
+		       struct v4l2_capability *cap)
+{
+	strscpy(cap->driver, DV_NAME, sizeof(cap->driver));
+	strscpy(cap->card, DV_NAME, sizeof(cap->card));
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
+		 DV_NAME);
+	return 0;
+}
+
+static int dv_enum_fmt_out(struct file *file, void *priv,
+			   struct v4l2_fmtdesc *f)
+{
+	if (f->index >= ARRAY_SIZE(dv_coded_formats))
+		return -EINVAL;
+	f->pixelformat = dv_coded_formats[f->index].fourcc;
+	return 0;
+}
+
+static int dv_enum_fmt_cap(struct file *file, void *priv,
+			   struct v4l2_fmtdesc *f)
+{
+	struct dv_ctx *ctx = dv_file_to_ctx(file);
+
+	/* Only the format the current stream decodes to can be chosen. */
+	if (f->index)
+		return -EINVAL;
+	f->pixelformat = dv_decoded_fourcc(ctx->bit_depth);
+	return 0;
+}
+
+static int dv_enum_framesizes(struct file *file, void *priv,
+			      struct v4l2_frmsizeenum *fsize)
+{
+	const struct dv_coded_format *desc;
+
+	if (fsize->index)
+		return -EINVAL;
+	desc = dv_find_coded_format(fsize->pixel_format);
+	if (!desc)
+		return -EINVAL;
+	fsize->type = V4L2_FRMSIZE_TYPE_STEPWISE;
+	fsize->stepwise = desc->frmsize;
+	return 0;
+}
+
+static int dv_g_fmt_out(struct file *file, void *priv, struct v4l2_format *f)
+{
+	f->fmt.pix_mp = dv_file_to_ctx(file)->coded.fmt.pix_mp;
+	return 0;
+}
+
+static int dv_g_fmt_cap(struct file *file, void *priv, struct v4l2_format *f)
+{
+	f->fmt.pix_mp = dv_file_to_ctx(file)->decoded.fmt.pix_mp;
+	return 0;
+}
+
+static int dv_try_fmt_out(struct file *file, void *priv,
+			  struct v4l2_format *f)
+{
+	struct v4l2_pix_format_mplane *pix = &f->fmt.pix_mp;
+	const struct dv_coded_format *desc;
+
+	desc = dv_find_coded_format(pix->pixelformat);
+	if (!desc)
+		desc = &dv_coded_formats[0];
+	dv_fill_coded(desc, pix);
+	return 0;
+}
+
+static int dv_try_fmt_cap(struct file *file, void *priv,
+			  struct v4l2_format *f)
+{
+	struct dv_ctx *ctx = dv_file_to_ctx(file);
+
+	dv_fill_decoded(ctx->coded_fmt, &ctx->coded.fmt.pix_mp,
+			ctx->bit_depth, &f->fmt.pix_mp);
+	return 0;
+}
+
+static int dv_s_fmt_out(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct dv_ctx *ctx = dv_file_to_ctx(file);
+	struct v4l2_m2m_ctx *m2m_ctx = ctx->fh.m2m_ctx;
+	const struct v4l2_pix_format_mplane *cur = &ctx->coded.fmt.pix_mp;
+	struct v4l2_pix_format_mplane *pix = &f->fmt.pix_mp;
+	struct vb2_queue *cap_vq;
+	int ret;
+
+	if (vb2_is_busy(v4l2_m2m_get_src_vq(m2m_ctx)))
+		return -EBUSY;
+	ret = dv_try_fmt_out(file, priv, f);
+	if (ret)
+		return ret;
+
+	/* The CAPTURE buffers were sized for the current stream. */
+	cap_vq = v4l2_m2m_get_dst_vq(m2m_ctx);
+	if (vb2_is_busy(cap_vq) &&
+	    (pix->pixelformat != cur->pixelformat ||
+	     pix->width != cur->width || pix->height != cur->height)) {
+		v4l2_err(&ctx->dev->v4l2_dev,
+			 "ctx %u: OUTPUT format change refused: CAPTURE buffers are allocated\n",
+			 ctx->id);
+		return -EBUSY;
+	}
+
+	ctx->coded = *f;
+	ctx->coded_fmt = dv_find_coded_format(pix->pixelformat);
+	if (!vb2_is_busy(cap_vq))
+		ctx->bit_depth = dv_ctrls_bit_depth(ctx, ctx->coded_fmt);
+	dv_update_decoded_format(ctx);
+	return 0;
+}
+
+static int dv_s_fmt_cap(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct dv_ctx *ctx = dv_file_to_ctx(file);
+
+	if (vb2_is_busy(v4l2_m2m_get_dst_vq(ctx->fh.m2m_ctx)))
+		return -EBUSY;
+	return dv_try_fmt_cap(file, priv, f);
+}
+
+static int dv_subscribe_event(struct v4l2_fh *fh,
+			      const struct v4l2_event_subscription *sub)
+{
+	return v4l2_ctrl_subscribe_event(fh, sub);
+}
+
+const struct v4l2_ioctl_ops dv_ioctl_ops = {
+	.vidioc_querycap		= dv_querycap,
+
+	.vidioc_enum_fmt_vid_out	= dv_enum_fmt_out,
+	.vidioc_enum_fmt_vid_cap	= dv_enum_fmt_cap,
+	.vidioc_enum_framesizes		= dv_enum_framesizes,
+
+	.vidioc_g_fmt_vid_out_mplane	= dv_g_fmt_out,
+	.vidioc_try_fmt_vid_out_mplane	= dv_try_fmt_out,
+	.vidioc_s_fmt_vid_out_mplane	= dv_s_fmt_out,
+	.vidioc_g_fmt_vid_cap_mplane	= dv_g_fmt_cap,
+	.vidioc_try_fmt_vid_cap_mplane	= dv_try_fmt_cap,
+	.vidioc_s_fmt_vid_cap_mplane	= dv_s_fmt_cap,
+
+	.vidioc_reqbufs			= v4l2_m2m_ioctl_reqbufs,
+	.vidioc_querybuf		= v4l2_m2m_ioctl_querybuf,
+	.vidioc_qbuf			= v4l2_m2m_ioctl_qbuf,
+	.vidioc_dqbuf			= v4l2_m2m_ioctl_dqbuf,
+	.vidioc_prepare_buf		= v4l2_m2m_ioctl_prepare_buf,
+	.vidioc_create_bufs		= v4l2_m2m_ioctl_create_bufs,
+	.vidioc_expbuf			= v4l2_m2m_ioctl_expbuf,
+
+	.vidioc_streamon		= v4l2_m2m_ioctl_streamon,
+	.vidioc_streamoff		= v4l2_m2m_ioctl_streamoff,
+
+	.vidioc_subscribe_event		= dv_subscribe_event,
+	.vidioc_unsubscribe_event	= v4l2_event_unsubscribe,
+};
+
+static int dv_queue_setup(struct vb2_queue *vq, unsigned int *nbuffers,
+			  unsigned int *nplanes, unsigned int sizes[],
+			  struct device *alloc_devs[])
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
+	const struct v4l2_format *f = V4L2_TYPE_IS_OUTPUT(vq->type) ?
+				      &ctx->coded : &ctx->decoded;
+	u32 size = f->fmt.pix_mp.plane_fmt[0].sizeimage;
+
+	if (*nplanes)
+		return *nplanes == 1 && sizes[0] >= size ? 0 : -EINVAL;
+	*nplanes = 1;
+	sizes[0] = size;
+	return 0;
+}
+
+static int dv_buf_out_validate(struct vb2_buffer *vb)
+{
+	struct vb2_v4l2_buffer *vbuf = to_vb2_v4l2_buffer(vb);
+
+	vbuf->field = V4L2_FIELD_NONE;
+	return 0;
+}
+
+static int dv_buf_prepare(struct vb2_buffer *vb)
+{
+	struct vb2_queue *vq = vb->vb2_queue;
+	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
+	const struct v4l2_format *f = V4L2_TYPE_IS_OUTPUT(vq->type) ?
+				      &ctx->coded : &ctx->decoded;
+	u32 size = f->fmt.pix_mp.plane_fmt[0].sizeimage;
+
+	if (vb2_plane_size(vb, 0) < size) {
+		v4l2_err(&ctx->dev->v4l2_dev,
+			 "ctx %u: %s buffer %u: plane of %lu bytes, %u needed\n",
+			 ctx->id, V4L2_TYPE_IS_OUTPUT(vq->type) ?
+			 "OUTPUT" : "CAPTURE", vb->index,
+			 vb2_plane_size(vb, 0), size);
+		return -EINVAL;
+	}
+	if (V4L2_TYPE_IS_CAPTURE(vq->type))
+		vb2_set_plane_payload(vb, 0, size);
+	return 0;
+}
+
+static void dv_buf_queue(struct vb2_buffer *vb)
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vb->vb2_queue);
+
+	v4l2_m2m_buf_queue(ctx->fh.m2m_ctx, to_vb2_v4l2_buffer(vb));
+}
+
+static void dv_buf_request_complete(struct vb2_buffer *vb)
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vb->vb2_queue);
+
+	v4l2_ctrl_request_complete(vb->req_obj.req, &ctx->hdl);
+}
+
+/* Return every buffer still waiting on @vq's ready queue with ERROR. */
+static void dv_return_ready_buffers(struct dv_ctx *ctx, struct vb2_queue *vq)
+{
+	struct vb2_v4l2_buffer *vbuf;
+
+	for (;;) {
+		if (V4L2_TYPE_IS_OUTPUT(vq->type))
+			vbuf = v4l2_m2m_src_buf_remove(ctx->fh.m2m_ctx);
+		else
+			vbuf = v4l2_m2m_dst_buf_remove(ctx->fh.m2m_ctx);
+		if (!vbuf)
+			break;
+		v4l2_ctrl_request_complete(vbuf->vb2_buf.req_obj.req,
+					   &ctx->hdl);
+		v4l2_m2m_buf_done(vbuf, VB2_BUF_STATE_ERROR);
+	}
+}
+
+static void dv_stop_streaming(struct vb2_queue *vq)
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
+
+	/* Jobs own buffers of both queues: stopping either ends them all. */
+	dv_ctx_cancel_jobs(ctx);
+	dv_return_ready_buffers(ctx, vq);
+}
+
+static const struct vb2_ops dv_qops = {
+	.queue_setup		= dv_queue_setup,
+	.buf_out_validate	= dv_buf_out_validate,
+	.buf_prepare		= dv_buf_prepare,
+	.buf_queue		= dv_buf_queue,
+	.buf_request_complete	= dv_buf_request_complete,
+	.stop_streaming		= dv_stop_streaming,
+	DV_VB2_WAIT_OPS
+};
+
+int dv_queue_init(void *priv, struct vb2_queue *src_vq,
+		  struct vb2_queue *dst_vq)
+{
+	struct dv_ctx *ctx = priv;
+	int ret;
+
+	src_vq->type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+	src_vq->io_modes = VB2_MMAP | VB2_DMABUF;
+	src_vq->drv_priv = ctx;
+	src_vq->buf_struct_size = sizeof(struct v4l2_m2m_buffer);
+	src_vq->ops = &dv_qops;
+	src_vq->mem_ops = &vb2_vmalloc_memops;
+	src_vq->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_COPY;
+	src_vq->lock = &ctx->vb_mutex;
+	src_vq->supports_requests = true;
+	src_vq->requires_requests = true;
+	src_vq->dev = ctx->dev->v4l2_dev.dev;
+
+	ret = vb2_queue_init(src_vq);
+	if (ret)
+		return ret;
+
+	dst_vq->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	dst_vq->io_modes = VB2_MMAP | VB2_DMABUF;
+	dst_vq->drv_priv = ctx;
+	dst_vq->buf_struct_size = sizeof(struct v4l2_m2m_buffer);
+	dst_vq->ops = &dv_qops;
+	dst_vq->mem_ops = &vb2_vmalloc_memops;
+	dst_vq->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_COPY;
+	dst_vq->lock = &ctx->vb_mutex;
+	dst_vq->dev = ctx->dev->v4l2_dev.dev;
+
+	return vb2_queue_init(dst_vq);
+}
+
+/*
+ * A request carries exactly one OUTPUT buffer and the control that
+ * describes its picture; anything else is refused before it is queued.
+ */
+int dv_request_validate(struct media_request *req)
+{
+	struct media_request_object *obj;
+	struct v4l2_ctrl_handler *hdl;
+	struct dv_ctx *ctx = NULL;
+	unsigned int count;
+	int ret;
+
+	list_for_each_entry(obj, &req->objects, list) {
+		if (vb2_request_object_is_buffer(obj)) {
+			struct vb2_buffer *vb = container_of(obj,
+							     struct vb2_buffer,
+							     req_obj);
+
+			ctx = vb2_get_drv_priv(vb->vb2_queue);
+			break;
+		}
+	}
+	if (!ctx) {
+		pr_err(DV_NAME ": request has no OUTPUT buffer\n");
+		return -ENOENT;
+	}
+
+	count = vb2_request_buffer_cnt(req);
+	if (count != 1) {
+		v4l2_err(&ctx->dev->v4l2_dev,
+			 "ctx %u: request has %u OUTPUT buffers, 1 is allowed\n",
+			 ctx->id, count);
+		return -EINVAL;
+	}
+
+	hdl = v4l2_ctrl_request_hdl_find(req, &ctx->hdl);
+	if (!hdl) {
+		v4l2_err(&ctx->dev->v4l2_dev, "ctx %u: request has no controls\n",
+			 ctx->id);
+		return -ENOENT;
+	}
+	ret = v4l2_ctrl_request_hdl_ctrl_find(hdl, ctx->coded_fmt->picture_ctrl) ?
+	      0 : -ENOENT;
+	if (ret)
+		v4l2_err(&ctx->dev->v4l2_dev,
+			 "ctx %u: request lacks control %#x, which describes the picture\n",
+			 ctx->id, ctx->coded_fmt->picture_ctrl);
+	v4l2_ctrl_request_hdl_put(hdl);
+	if (ret)
+		return ret;
+
+	return vb2_request_validate(req);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * daedalus-v4l2: a V4L2 stateless decoder whose decoding runs in a
+ * userspace daemon. Structures shared between the driver's files.
+ */
+#ifndef _DV_H_
+#define _DV_H_
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <media/media-device.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-fh.h>
+#include <media/v4l2-mem2mem.h>
+#include <media/videobuf2-v4l2.h>
+
+#define DV_NAME			"daedalus-v4l2"
+
+#define DV_MAX_WIDTH		4096
+#define DV_MAX_HEIGHT		2304
+/* CAPTURE lines start on this many bytes so GPUs can import the planes. */
+#define DV_STRIDE_ALIGN		64
+#define DV_OUTPUT_MIN_SIZE	SZ_512K
+#define DV_OUTPUT_MAX_SIZE	SZ_64M
+
+enum dv_codec {
+	DV_CODEC_H264,
+	DV_CODEC_VP9,
+	DV_CODEC_AV1,
+};
+
+/**
+ * struct dv_coded_format - an OUTPUT (bitstream) format the device accepts
+ * @fourcc:		V4L2 pixel format of the bitstream
+ * @codec:		codec it carries
+ * @frmsize:		coded sizes accepted on OUTPUT
+ * @block:		alignment of the CAPTURE width and height (the
+ *			codec's block size)
+ * @ctrl_ids:		controls whose values a job carries to the daemon
+ * @num_ctrl_ids:	number of entries in @ctrl_ids
+ * @picture_ctrl:	the per-picture control every request must carry
+ */
+struct dv_coded_format {
+	u32 fourcc;
+	enum dv_codec codec;
+	struct v4l2_frmsize_stepwise frmsize;
+	unsigned int block;
+	const u32 *ctrl_ids;
+	unsigned int num_ctrl_ids;
+	u32 picture_ctrl;
+};
+
+/**
+ * struct dv_stats - counters shown in debugfs
+ * @contexts:		open contexts
+ * @jobs_pending:	jobs waiting for, or being decoded by, the daemon
+ * @jobs_submitted:	jobs created since load
+ * @jobs_done:		jobs completed with pixels
+ * @jobs_error:		jobs completed with an ERROR buffer
+ */
+struct dv_stats {
+	atomic_t contexts;
+	atomic_t jobs_pending;
+	atomic64_t jobs_submitted;
+	atomic64_t jobs_done;
+	atomic64_t jobs_error;
+};
+
+/**
+ * struct dv_dev - the device
+ * @v4l2_dev:		V4L2 device
+ * @mdev:		media controller device
+ * @vfd:		the decoder's video node
+ * @m2m_dev:		mem2mem scheduler
+ * @dev_mutex:		serialises open() and release() against the m2m core
+ * @lock:		protects @jobs and every context's job list
+ * @jobs:		submitted jobs not yet completed, oldest first
+ * @next_job_id:	id of the next job
+ * @next_ctx_id:	id of the next context
+ * @wq:			runs @flush_work
+ * @flush_work:		fails the jobs no daemon is there to decode
+ * @stats:		counters for debugfs
+ * @debugfs:		debugfs directory
+ */
+struct dv_dev {
+	struct v4l2_device v4l2_dev;
+	struct media_device mdev;
+	struct video_device vfd;
+	struct v4l2_m2m_dev *m2m_dev;
+	struct mutex dev_mutex;	/* see kernel-doc */
+
+	spinlock_t lock;	/* see kernel-doc */
+	struct list_head jobs;
+	u64 next_job_id;
+	u32 next_ctx_id;
+	struct workqueue_struct *wq;
+	struct work_struct flush_work;
+
+	struct dv_stats stats;
+	struct dentry *debugfs;
+};
+
+/**
+ * struct dv_ctx - one open file of the video node: one decoding session
+ * @fh:			V4L2 file handle (holds the m2m context)
+ * @dev:		the device
+ * @id:			context id, unique while the module is loaded
+ * @hdl:		controls of this context
+ * @vb_mutex:		lock of both vb2 queues
+ * @coded_fmt:		current OUTPUT format description
+ * @coded:		OUTPUT format
+ * @decoded:		CAPTURE format, derived from @coded and @bit_depth
+ * @bit_depth:		luma bit depth of the stream (8 or 10)
+ * @jobs:		this context's jobs not yet completed (dev->lock)
+ * @completing:		jobs taken off @jobs whose buffers are being returned
+ *			(dev->lock)
+ * @done_wq:		woken when @completing drops
+ */
+struct dv_ctx {
+	struct v4l2_fh fh;
+	struct dv_dev *dev;
+	u32 id;
+	struct v4l2_ctrl_handler hdl;
+	struct mutex vb_mutex;	/* see kernel-doc */
+
+	const struct dv_coded_format *coded_fmt;
+	struct v4l2_format coded;
+	struct v4l2_format decoded;
+	unsigned int bit_depth;
+
+	struct list_head jobs;
+	unsigned int completing;
+	wait_queue_head_t done_wq;
+};
+
+/**
+ * struct dv_job - one request being decoded
+ * @dev_node:		entry in dv_dev.jobs
+ * @ctx_node:		entry in dv_ctx.jobs
+ * @ctx:		context the request belongs to
+ * @id:			job id, unique while the module is loaded
+ * @src:		OUTPUT buffer, claimed off the m2m ready queue
+ * @dst:		CAPTURE buffer, claimed off the m2m ready queue
+ * @bit_depth:		bit depth the request's controls ask for
+ * @ctrls_size:		bytes used in @ctrls
+ * @ctrls:		the request's control values, as records of
+ *			struct dv_ctrl_record followed by the payload
+ */
+struct dv_job {
+	struct list_head dev_node;
+	struct list_head ctx_node;
+	struct dv_ctx *ctx;
+	u64 id;
+	struct vb2_v4l2_buffer *src;
+	struct vb2_v4l2_buffer *dst;
+	unsigned int bit_depth;
+	size_t ctrls_size;
+	u8 ctrls[];
+};
+
+static inline struct dv_ctx *dv_file_to_ctx(struct file *file)
+{
+	return container_of(file->private_data, struct dv_ctx, fh);
+}
+
+/* dv-ctrls.c */
+int dv_ctrls_init(struct dv_ctx *ctx);
+unsigned int dv_ctrls_bit_depth(struct dv_ctx *ctx,
+				const struct dv_coded_format *fmt);
+size_t dv_ctrls_snapshot_size(struct dv_ctx *ctx);
+size_t dv_ctrls_snapshot(struct dv_ctx *ctx, u8 *buf, size_t size);
+
+/* dv-video.c */
+extern const struct v4l2_ioctl_ops dv_ioctl_ops;
+int dv_queue_init(void *priv, struct vb2_queue *src_vq,
+		  struct vb2_queue *dst_vq);
+int dv_set_default_formats(struct dv_ctx *ctx);
+void dv_update_decoded_format(struct dv_ctx *ctx);
+const struct dv_coded_format *dv_find_coded_format(u32 fourcc);
+int dv_request_validate(struct media_request *req);
+
+/* dv-job.c */
+extern const struct v4l2_m2m_ops dv_m2m_ops;
+int dv_jobs_init(struct dv_dev *dev);
+void dv_jobs_exit(struct dv_dev *dev);
+void dv_ctx_cancel_jobs(struct dv_ctx *ctx);
+
+/* dv-debugfs.c */
+void dv_debugfs_init(struct dv_dev *dev);
+void dv_debugfs_exit(struct dv_dev *dev);
+
+#endif /* _DV_H_ */

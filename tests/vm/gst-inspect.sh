@@ -1,0 +1,18 @@
+# GStreamer's v4l2codecs registers the three stateless decoders for our
+# device (and it is the only stateless decoder in the guest).
+. /mnt/proj/tests/vm/lib.sh
+
+load_module
+video=$(video_node daedalus-v4l2)
+# A fresh registry: v4l2codecs probes devices when the plugin is scanned.
+export GST_REGISTRY=/tmp/gst-registry-$$.bin
+gst-inspect-1.0 v4l2codecs | tee /tmp/plugin.txt
+for element in v4l2slh264dec v4l2slvp9dec v4l2slav1dec; do
+	grep -q "$element:" /tmp/plugin.txt || fail "$element not registered"
+	gst-inspect-1.0 "$element" >/tmp/element.txt ||
+		fail "gst-inspect-1.0 $element failed"
+	grep -q "$video" /tmp/element.txt ||
+		fail "$element is not bound to $video"
+done
+unload_module
+say "ok"

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# run.sh [--kernel VER] [--accel tcg|kvm] [--shell] TEST...
+#
+# Boots the guest kernel VER (default 6.12) on the trixie guest root with
+# daedalus_v4l2.ko built for it, runs tests/vm/TEST.sh for each TEST inside,
+# and reports one line per test plus one for the kernel log:
+#   PASS 6.12/compliance
+#   FAIL 6.12/kernel-log
+# Results and the whole console log are left in build/vm/VER/.
+# Exit code: 0 if everything passed.
+source "$(dirname "$0")/lib.sh"
+
+kver=6.12
+accel=${DAEDALUS_ACCEL:-tcg}
+timeout_s=${DAEDALUS_VM_TIMEOUT:-1800}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kver=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || die "usage: run.sh [--kernel VER] [--accel tcg|kvm] TEST..."
+for t in "$@"; do
+	[ -f "$DAEDALUS_TOP/tests/vm/$t.sh" ] || die "no test tests/vm/$t.sh"
+done
+
+kdir=$("$DAEDALUS_TOP/tools/vm/build-kernel.sh" "$kver")
+root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")
+
+run=$DAEDALUS_TOP/build/vm/$kver
+rm -rf "$run"
+mkdir -p "$run/src"
+cp -r "$DAEDALUS_TOP/kernel" "$DAEDALUS_TOP/include" "$run/src/"
+log "building daedalus_v4l2.ko for $kver"
+make -s -C "$run/src/kernel" KDIR="$kdir/build" >"$run/module-build.log" 2>&1 ||
+	{ cat "$run/module-build.log" >&2; die "module build failed for $kver"; }
+if grep -q 'warning:' "$run/module-build.log"; then
+	cat "$run/module-build.log" >&2
+	die "module build for $kver has warnings"
+fi
+cp "$run/src/kernel/daedalus_v4l2.ko" "$run/"
+
+cat >"$run/env" <<ENV
+TESTS="$*"
+KVER=$kver
+MODULE=/mnt/run/daedalus_v4l2.ko
+ENV
+
+case $accel in
+tcg) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+kvm) accel_args=(-accel kvm -cpu host) ;;
+*) die "unknown accelerator $accel" ;;
+esac
+
+share() { # share ID PATH [readonly]
+	local ro=
+	[ "${3:-}" = ro ] && ro=,readonly=on
+	echo "-fsdev local,id=$1,path=$2,security_model=none,multidevs=remap$ro"
+	echo "-device virtio-9p-pci,fsdev=$1,mount_tag=$1"
+}
+# The root filesystem's tag must be what root= names.
+# shellcheck disable=SC2207
+shares=($(share root "$root" ro) $(share proj "$DAEDALUS_TOP" ro)
+	$(share run "$run") $(share modules "$kdir/modroot/lib/modules" ro))
+shares=("${shares[@]/mount_tag=root/mount_tag=/dev/root}")
+
+log "booting $kver ($accel) for: $*"
+start=$(date +%s)
+rc=0
+timeout "$timeout_s" qemu-system-x86_64 -nodefaults -display none -no-reboot \
+	"${accel_args[@]}" -smp 2 -m 4G \
+	-kernel "$kdir/bzImage" \
+	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7" \
+	"${shares[@]}" \
+	-serial "file:$run/console.log" -monitor none </dev/null || rc=$?
+log "guest ran for $(( $(date +%s) - start )) s (qemu exit $rc)"
+
+failed=0
+report() { # report NAME OK
+	if [ "$2" = 1 ]; then
+		echo "PASS $kver/$1"
+	else
+		echo "FAIL $kver/$1"
+		failed=1
+	fi
+}
+
+grep -q '^finished$' "$run/status" 2>/dev/null ||
+	log "guest did not finish (timeout, panic or crash): see $run/console.log"
+for t in "$@"; do
+	code=$(awk -v t="$t" '$1 == t { print $2 }' "$run/status" 2>/dev/null)
+	if [ "$code" != 0 ]; then
+		log "$kver/$t: exit code ${code:-none}; its output:"
+		tail -n 40 "$run/$t.log" >&2 2>/dev/null || true
+	fi
+	report "$t" "$([ "$code" = 0 ] && echo 1)"
+done
+
+# A kernel report fails the run even if every test passed.
+pattern='BUG:|WARNING:|KASAN:|Oops|Kernel panic|list_(add|del) corruption|DEBUG_LOCKS_WARN_ON|possible (circular|recursive) locking|inconsistent lock state|general protection fault|UBSAN:|INFO: |soft lockup|Call Trace:'
+if grep -Eq "$pattern" "$run/console.log"; then
+	log "kernel log of $kver has reports:"
+	grep -En -m 20 "$pattern" "$run/console.log" >&2
+	report kernel-log 0
+else
+	report kernel-log "$(grep -q '^finished$' "$run/status" 2>/dev/null && echo 1)"
+fi
+exit $failed
