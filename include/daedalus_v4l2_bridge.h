@@ -8,15 +8,7 @@
 #ifndef _DAEDALUS_V4L2_BRIDGE_H_
 #define _DAEDALUS_V4L2_BRIDGE_H_
 
-#ifdef __KERNEL__
 #include <linux/types.h>
-#else
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-#endif
 
 #define DV_BRIDGE_VERSION	1
 

@@ -8,6 +8,7 @@
 #ifndef _DV_COMPAT_H_
 #define _DV_COMPAT_H_
 
+#include <linux/slab.h>
 #include <linux/version.h>
 #include <media/v4l2-fh.h>
 #include <media/v4l2-mem2mem.h>
@@ -27,7 +28,10 @@ static inline void dv_fh_add(struct v4l2_fh *fh, struct file *file)
 	v4l2_fh_add(fh);
 }
 
-#define dv_fh_del(fh, file)	v4l2_fh_del(fh)
+static inline void dv_fh_del(struct v4l2_fh *fh, struct file *file)
+{
+	v4l2_fh_del(fh);
+}
 #endif
 
 /*
@@ -52,6 +56,15 @@ static inline void dv_fh_add(struct v4l2_fh *fh, struct file *file)
 #define dv_buf_copy_metadata(src, dst)	v4l2_m2m_buf_copy_metadata(src, dst)
 #else
 #define dv_buf_copy_metadata(src, dst)	v4l2_m2m_buf_copy_metadata(src, dst, false)
+#endif
+
+/* 7.0: typed allocation helpers; spelled out for older kernels. */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj)	kzalloc(sizeof(obj), GFP_KERNEL)
+#endif
+#ifndef kzalloc_flex
+#define kzalloc_flex(obj, fam, count) \
+	kzalloc(struct_size_t(typeof(obj), fam, count), GFP_KERNEL)
 #endif
 
 #endif /* _DV_COMPAT_H_ */

@@ -358,13 +358,17 @@ size_t dv_ctrls_snapshot_size(struct dv_ctx *ctx)
 size_t dv_ctrls_snapshot(struct dv_ctx *ctx, u8 *buf, size_t size)
 {
 	const struct dv_coded_format *fmt = ctx->coded_fmt;
+	struct v4l2_ctrl *ctrls[DV_MAX_JOB_CTRLS];
 	size_t pos = 0;
 	unsigned int i;
 
+	/* v4l2_ctrl_find() takes the handler lock: look up first. */
+	for (i = 0; i < fmt->num_ctrl_ids; i++)
+		ctrls[i] = v4l2_ctrl_find(&ctx->hdl, fmt->ctrl_ids[i]);
+
 	mutex_lock(ctx->hdl.lock);
 	for (i = 0; i < fmt->num_ctrl_ids; i++) {
-		struct v4l2_ctrl *ctrl = v4l2_ctrl_find(&ctx->hdl,
-							fmt->ctrl_ids[i]);
+		struct v4l2_ctrl *ctrl = ctrls[i];
 		struct dv_ctrl_record rec = {
 			.id = ctrl->id,
 			.size = ctrl->elems * ctrl->elem_size,

@@ -99,7 +99,7 @@ static void dv_device_run(void *priv)
 	}
 
 	ctrls_max = dv_ctrls_snapshot_size(ctx);
-	job = kzalloc(struct_size(job, ctrls, ctrls_max), GFP_KERNEL);
+	job = kzalloc_flex(*job, ctrls, ctrls_max);
 	if (!job)
 		goto fail;
 	job->ctx = ctx;

@@ -35,6 +35,10 @@ static const u32 dv_av1_ctrl_ids[] = {
 	V4L2_CID_STATELESS_AV1_FILM_GRAIN,
 };
 
+static_assert(ARRAY_SIZE(dv_h264_ctrl_ids) <= DV_MAX_JOB_CTRLS);
+static_assert(ARRAY_SIZE(dv_vp9_ctrl_ids) <= DV_MAX_JOB_CTRLS);
+static_assert(ARRAY_SIZE(dv_av1_ctrl_ids) <= DV_MAX_JOB_CTRLS);
+
 static const struct dv_coded_format dv_coded_formats[] = {
 	{
 		.fourcc = V4L2_PIX_FMT_H264_SLICE,

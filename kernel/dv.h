@@ -27,6 +27,8 @@
 #define DV_STRIDE_ALIGN		64
 #define DV_OUTPUT_MIN_SIZE	SZ_512K
 #define DV_OUTPUT_MAX_SIZE	SZ_64M
+/* Most controls one codec's job carries (dv_coded_format.ctrl_ids). */
+#define DV_MAX_JOB_CTRLS	8
 
 enum dv_codec {
 	DV_CODEC_H264,

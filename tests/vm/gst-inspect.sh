@@ -4,8 +4,7 @@
 
 load_module
 video=$(video_node daedalus-v4l2)
-# A fresh registry: v4l2codecs probes devices when the plugin is scanned.
-export GST_REGISTRY=/tmp/gst-registry-$$.bin
+gst_env
 gst-inspect-1.0 v4l2codecs | tee /tmp/plugin.txt
 for element in v4l2slh264dec v4l2slvp9dec v4l2slav1dec; do
 	grep -q "$element:" /tmp/plugin.txt || fail "$element not registered"

@@ -12,6 +12,7 @@ load_module() {
 	# shellcheck disable=SC2086
 	[ -z "$deps" ] || modprobe -a $deps
 	insmod "$MODULE" "$@"
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	udev_settle_nodes
 }
 
@@ -54,6 +55,20 @@ media_node() {
 
 # debugfs counter of the module: stat NAME
 dv_stat() {
-	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	awk -v k="$1:" '$1 == k { print $2 }' /sys/kernel/debug/daedalus-v4l2/stats
+}
+
+# Use GStreamer with only the plugins the tests need: scanning all of
+# trixie's plugins takes minutes under TCG. A fresh registry each boot,
+# since v4l2codecs registers its elements for the devices present when it
+# is scanned.
+gst_env() {
+	dir=/tmp/gst-plugins
+	mkdir -p $dir
+	for p in coreelements app typefindfunctions matroska isomp4 ivfparse \
+		videoparsersbad v4l2codecs; do
+		ln -sf /usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgst$p.so $dir/
+	done
+	export GST_PLUGIN_SYSTEM_PATH=$dir
+	export GST_REGISTRY=/tmp/gst-registry-$$.bin
 }

@@ -13,7 +13,7 @@ echo "guest: kernel $(uname -r), tests: $TESTS" >/dev/kmsg
 : >/mnt/run/status
 for t in $TESTS; do
 	echo "daedalus-test: start $t" >/dev/kmsg
-	timeout -k 10 "${TEST_TIMEOUT:-600}" \
+	timeout -k 10 "${TEST_TIMEOUT:-300}" \
 		sh /mnt/proj/tests/vm/"$t".sh >/mnt/run/"$t".log 2>&1
 	rc=$?
 	echo "daedalus-test: end $t rc=$rc" >/dev/kmsg

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * request-client: drives daedalus-v4l2 the way a stateless decoder client
+ * does (formats, controls, requests, MMAP/DMABUF/EXPBUF buffers) and checks
+ * the device's answers: refused values, derived CAPTURE formats, and that a
+ * request with no daemon attached completes quickly with ERROR buffers that
+ * carry the OUTPUT buffer's timestamp.
+ *
+ * usage: request-client /dev/videoN /dev/mediaN
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/media.h>
+#include <linux/udmabuf.h>
+#include <linux/videodev2.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("%s: ", ok ? "ok" : "FAIL");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	if (!ok)
+		failures++;
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int set_output(int fd, unsigned int fourcc, unsigned int w, unsigned int h)
+{
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE };
+
+	f.fmt.pix_mp.pixelformat = fourcc;
+	f.fmt.pix_mp.width = w;
+	f.fmt.pix_mp.height = h;
+	f.fmt.pix_mp.num_planes = 1;
+	f.fmt.pix_mp.colorspace = V4L2_COLORSPACE_BT2020;
+	return xioctl(fd, VIDIOC_S_FMT, &f);
+}
+
+static struct v4l2_pix_format_mplane get_capture(int fd)
+{
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE };
+
+	if (xioctl(fd, VIDIOC_G_FMT, &f))
+		check(0, "G_FMT CAPTURE: %s", strerror(errno));
+	return f.fmt.pix_mp;
+}
+
+/* Set one compound control, in @request_fd if >= 0. Returns errno or 0. */
+static int set_ctrl(int fd, int request_fd, unsigned int id, void *p, size_t size)
+{
+	struct v4l2_ext_control c = { .id = id, .size = size, .ptr = p };
+	struct v4l2_ext_controls cs = { .count = 1, .controls = &c };
+
+	if (request_fd >= 0) {
+		cs.which = V4L2_CTRL_WHICH_REQUEST_VAL;
+		cs.request_fd = request_fd;
+	}
+	return xioctl(fd, VIDIOC_S_EXT_CTRLS, &cs) ? errno : 0;
+}
+
+static void test_refused_values(int fd)
+{
+	struct v4l2_ctrl_h264_sps sps = {
+		.profile_idc = 100, .chroma_format_idc = 1,
+		.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
+		.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
+	};
+	struct v4l2_ctrl_vp9_frame vp9 = {
+		.profile = 0, .bit_depth = 8,
+		.flags = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING,
+	};
+	struct v4l2_ctrl_av1_sequence av1 = {
+		.bit_depth = 8,
+		.flags = V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X | V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y,
+	};
+	struct v4l2_ctrl_h264_sps bad;
+	struct v4l2_ctrl_vp9_frame bad9;
+	struct v4l2_ctrl_av1_sequence bad1;
+	struct v4l2_pix_format_mplane cap;
+
+	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240) == 0, "S_FMT OUTPUT H264_SLICE");
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &sps, sizeof(sps)) == 0,
+	      "H.264 High 4:2:0 8-bit SPS accepted");
+	bad = sps; bad.profile_idc = 244;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "H.264 SPS profile_idc 244 refused with EINVAL");
+	bad = sps; bad.profile_idc = 110; bad.bit_depth_luma_minus8 = 2; bad.bit_depth_chroma_minus8 = 2;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "H.264 SPS 10-bit refused with EINVAL");
+	bad = sps; bad.chroma_format_idc = 3;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "H.264 SPS chroma_format_idc 3 refused with EINVAL");
+
+	cap = get_capture(fd);
+	check(cap.pixelformat == V4L2_PIX_FMT_NV12, "H.264 CAPTURE is NV12");
+	check(cap.width == 320 && cap.height == 240, "CAPTURE size %ux%u follows OUTPUT 320x240",
+	      cap.width, cap.height);
+	check(cap.plane_fmt[0].bytesperline % 64 == 0, "CAPTURE stride %u is 64-byte aligned",
+	      cap.plane_fmt[0].bytesperline);
+	check(cap.plane_fmt[0].sizeimage >= cap.plane_fmt[0].bytesperline * cap.height * 3 / 2,
+	      "CAPTURE sizeimage holds NV12");
+	check(cap.colorspace == V4L2_COLORSPACE_BT2020, "colorimetry propagated to CAPTURE");
+
+	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 1000, 500) == 0, "S_FMT OUTPUT 1000x500");
+	cap = get_capture(fd);
+	check(cap.height % 16 == 0 && cap.width % 16 == 0, "H.264 CAPTURE %ux%u is macroblock aligned",
+	      cap.width, cap.height);
+
+	check(set_output(fd, V4L2_PIX_FMT_VP9_FRAME, 352, 288) == 0, "S_FMT OUTPUT VP9_FRAME");
+	bad9 = vp9; bad9.profile = 1;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9)) == EINVAL,
+	      "VP9 profile 1 refused with EINVAL");
+	bad9 = vp9; bad9.profile = 2; bad9.bit_depth = 12;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9)) == EINVAL,
+	      "VP9 12-bit refused with EINVAL");
+	bad9 = vp9; bad9.profile = 2; bad9.bit_depth = 10;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9)) == 0,
+	      "VP9 profile 2 10-bit accepted");
+	cap = get_capture(fd);
+	check(cap.pixelformat == V4L2_PIX_FMT_P010, "10-bit VP9 CAPTURE is P010");
+	check(cap.plane_fmt[0].bytesperline >= 352 * 2, "P010 stride %u holds 16-bit samples",
+	      cap.plane_fmt[0].bytesperline);
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &vp9, sizeof(vp9)) == 0,
+	      "VP9 profile 0 accepted");
+	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_NV12, "8-bit VP9 CAPTURE is NV12");
+
+	check(set_output(fd, V4L2_PIX_FMT_AV1_FRAME, 352, 288) == 0, "S_FMT OUTPUT AV1_FRAME");
+	bad1 = av1; bad1.bit_depth = 12;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == EINVAL,
+	      "AV1 12-bit refused with EINVAL");
+	bad1 = av1; bad1.seq_profile = 1; bad1.flags = 0;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == EINVAL,
+	      "AV1 High profile (4:4:4) refused with EINVAL");
+	bad1 = av1; bad1.flags |= V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == EINVAL,
+	      "AV1 monochrome refused with EINVAL");
+	bad1 = av1; bad1.bit_depth = 10;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == 0,
+	      "AV1 10-bit accepted");
+	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "10-bit AV1 CAPTURE is P010");
+}
+
+/* A dmabuf of @size bytes from udmabuf, or -1. */
+static int make_dmabuf(size_t size)
+{
+	struct udmabuf_create create = { 0 };
+	int dev, memfd, buf;
+
+	size = (size + 4095) & ~(size_t)4095;
+	dev = open("/dev/udmabuf", O_RDWR);
+	memfd = memfd_create("request-client", MFD_ALLOW_SEALING);
+	if (dev < 0 || memfd < 0 || ftruncate(memfd, size) ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		check(0, "udmabuf setup: %s", strerror(errno));
+		return -1;
+	}
+	create.memfd = memfd;
+	create.size = size;
+	buf = xioctl(dev, UDMABUF_CREATE, &create);
+	close(memfd);
+	close(dev);
+	return buf;
+}
+
+static int reqbufs(int fd, unsigned int type, unsigned int memory, unsigned int count)
+{
+	struct v4l2_requestbuffers rb = { .count = count, .type = type, .memory = memory };
+
+	if (xioctl(fd, VIDIOC_REQBUFS, &rb))
+		return -1;
+	return rb.count;
+}
+
+static int queue(int fd, unsigned int type, unsigned int memory, unsigned int index,
+		 int dmabuf, unsigned int bytesused, int request_fd, unsigned long long ts_us)
+{
+	struct v4l2_plane plane = { .bytesused = bytesused };
+	struct v4l2_buffer b = {
+		.type = type, .memory = memory, .index = index,
+		.m.planes = &plane, .length = 1,
+	};
+
+	if (memory == V4L2_MEMORY_DMABUF) {
+		/* vb2 checks bytesused against the length the client gives. */
+		plane.m.fd = dmabuf;
+		plane.length = lseek(dmabuf, 0, SEEK_END);
+	}
+	if (request_fd >= 0) {
+		b.flags = V4L2_BUF_FLAG_REQUEST_FD;
+		b.request_fd = request_fd;
+	}
+	b.timestamp.tv_sec = ts_us / 1000000;
+	b.timestamp.tv_usec = ts_us % 1000000;
+	return xioctl(fd, VIDIOC_QBUF, &b) ? errno : 0;
+}
+
+static int dequeue(int fd, unsigned int type, unsigned int memory, struct v4l2_buffer *b,
+		   struct v4l2_plane *plane)
+{
+	memset(b, 0, sizeof(*b));
+	b->type = type;
+	b->memory = memory;
+	b->m.planes = plane;
+	b->length = 1;
+	return xioctl(fd, VIDIOC_DQBUF, b) ? errno : 0;
+}
+
+/*
+ * One decode request with the given memory types. Without a daemon the
+ * device must answer with ERROR buffers, quickly, timestamps preserved.
+ */
+static void test_request(const char *video, int media, unsigned int out_mem, unsigned int cap_mem)
+{
+	const unsigned int out_t = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+	const unsigned int cap_t = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	const char *mem_name[] = { [V4L2_MEMORY_MMAP] = "MMAP", [V4L2_MEMORY_DMABUF] = "DMABUF" };
+	struct v4l2_ctrl_h264_sps sps = {
+		.profile_idc = 66, .chroma_format_idc = 1,
+		.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
+		.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
+	};
+	struct v4l2_ctrl_h264_pps pps = { 0 };
+	struct v4l2_ctrl_h264_decode_params dp = { .flags = V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC };
+	struct v4l2_format of = { .type = out_t };
+	struct v4l2_pix_format_mplane cap;
+	struct v4l2_buffer b;
+	struct v4l2_plane plane;
+	int fd, req, out_buf = -1, cap_buf = -1, type, r;
+	struct pollfd pfd;
+	double t0;
+
+	printf("--- request with OUTPUT %s, CAPTURE %s\n", mem_name[out_mem], mem_name[cap_mem]);
+	fd = open(video, O_RDWR | O_NONBLOCK);
+	if (fd < 0) {
+		check(0, "open %s: %s", video, strerror(errno));
+		return;
+	}
+	set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240);
+	xioctl(fd, VIDIOC_G_FMT, &of);
+	cap = get_capture(fd);
+
+	check(reqbufs(fd, out_t, out_mem, 1) >= 1, "REQBUFS OUTPUT %s", mem_name[out_mem]);
+	check(reqbufs(fd, cap_t, cap_mem, 1) >= 1, "REQBUFS CAPTURE %s", mem_name[cap_mem]);
+	if (out_mem == V4L2_MEMORY_DMABUF)
+		out_buf = make_dmabuf(of.fmt.pix_mp.plane_fmt[0].sizeimage);
+	if (cap_mem == V4L2_MEMORY_DMABUF)
+		cap_buf = make_dmabuf(cap.plane_fmt[0].sizeimage);
+	if (cap_mem == V4L2_MEMORY_MMAP) {
+		struct v4l2_exportbuffer eb = { .type = cap_t, .index = 0, .plane = 0,
+						.flags = O_RDWR | O_CLOEXEC };
+
+		check(xioctl(fd, VIDIOC_EXPBUF, &eb) == 0 && eb.fd >= 0,
+		      "EXPBUF on a CAPTURE buffer gives a dmabuf");
+		if (eb.fd >= 0) {
+			void *p = mmap(NULL, cap.plane_fmt[0].sizeimage, PROT_READ,
+				       MAP_SHARED, eb.fd, 0);
+
+			check(p != MAP_FAILED, "the exported CAPTURE dmabuf can be mapped");
+			if (p != MAP_FAILED)
+				munmap(p, cap.plane_fmt[0].sizeimage);
+			close(eb.fd);
+		}
+	}
+
+	type = out_t;
+	check(xioctl(fd, VIDIOC_STREAMON, &type) == 0, "STREAMON OUTPUT");
+	type = cap_t;
+	check(xioctl(fd, VIDIOC_STREAMON, &type) == 0, "STREAMON CAPTURE");
+
+	/* A request without controls is refused when queued. */
+	check(xioctl(media, MEDIA_IOC_REQUEST_ALLOC, &req) == 0, "MEDIA_IOC_REQUEST_ALLOC");
+	r = queue(fd, out_t, out_mem, 0, out_buf, 1000, req, 0);
+	check(r == 0, "QBUF OUTPUT in request (%s)", strerror(r));
+	r = xioctl(req, MEDIA_REQUEST_IOC_QUEUE, NULL) ? errno : 0;
+	check(r == ENOENT, "request without controls refused (%s)", strerror(r));
+	close(req);
+	/* The refused request's buffer is still bound to it: start over. */
+	type = out_t;
+	xioctl(fd, VIDIOC_STREAMOFF, &type);
+	xioctl(fd, VIDIOC_STREAMON, &type);
+
+	/* A request with controls but no buffer is refused too. */
+	xioctl(media, MEDIA_IOC_REQUEST_ALLOC, &req);
+	set_ctrl(fd, req, V4L2_CID_STATELESS_H264_DECODE_PARAMS, &dp, sizeof(dp));
+	r = xioctl(req, MEDIA_REQUEST_IOC_QUEUE, NULL) ? errno : 0;
+	check(r == ENOENT, "request without a buffer refused (%s)", strerror(r));
+	close(req);
+
+	xioctl(media, MEDIA_IOC_REQUEST_ALLOC, &req);
+	check(set_ctrl(fd, req, V4L2_CID_STATELESS_H264_SPS, &sps, sizeof(sps)) == 0 &&
+	      set_ctrl(fd, req, V4L2_CID_STATELESS_H264_PPS, &pps, sizeof(pps)) == 0 &&
+	      set_ctrl(fd, req, V4L2_CID_STATELESS_H264_DECODE_PARAMS, &dp, sizeof(dp)) == 0,
+	      "controls set in the request");
+	r = queue(fd, out_t, out_mem, 0, out_buf, 1000, req, 42000042);
+	check(r == 0, "QBUF OUTPUT in request (%s)", strerror(r));
+	r = queue(fd, cap_t, cap_mem, 0, cap_buf, 0, -1, 0);
+	check(r == 0, "QBUF CAPTURE (%s)", strerror(r));
+	t0 = now();
+	check(xioctl(req, MEDIA_REQUEST_IOC_QUEUE, NULL) == 0, "MEDIA_REQUEST_IOC_QUEUE");
+	pfd.fd = req;
+	pfd.events = POLLPRI;
+	r = poll(&pfd, 1, 2000);
+	check(r == 1, "request completed within 2 s (%.3f s)", now() - t0);
+	check(now() - t0 < 1.0, "no daemon: the request fails in under 1 s");
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 2000);
+	r = dequeue(fd, out_t, out_mem, &b, &plane);
+	check(r == 0 && (b.flags & V4L2_BUF_FLAG_ERROR), "OUTPUT buffer returned with ERROR");
+	r = dequeue(fd, cap_t, cap_mem, &b, &plane);
+	check(r == 0 && (b.flags & V4L2_BUF_FLAG_ERROR), "CAPTURE buffer returned with ERROR");
+	check(b.timestamp.tv_sec == 42 && b.timestamp.tv_usec == 42,
+	      "CAPTURE carries the OUTPUT timestamp (%ld.%06ld)",
+	      (long)b.timestamp.tv_sec, (long)b.timestamp.tv_usec);
+	close(req);
+
+	type = out_t;
+	xioctl(fd, VIDIOC_STREAMOFF, &type);
+	type = cap_t;
+	xioctl(fd, VIDIOC_STREAMOFF, &type);
+	if (out_buf >= 0)
+		close(out_buf);
+	if (cap_buf >= 0)
+		close(cap_buf);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	int fd, media;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s /dev/videoN /dev/mediaN\n", argv[0]);
+		return 2;
+	}
+	fd = open(argv[1], O_RDWR);
+	media = open(argv[2], O_RDWR);
+	if (fd < 0 || media < 0) {
+		perror("open");
+		return 2;
+	}
+	test_refused_values(fd);
+	close(fd);
+
+	test_request(argv[1], media, V4L2_MEMORY_MMAP, V4L2_MEMORY_MMAP);
+	test_request(argv[1], media, V4L2_MEMORY_DMABUF, V4L2_MEMORY_DMABUF);
+	close(media);
+
+	printf("%d failed\n", failures);
+	return failures ? 1 : 0;
+}
