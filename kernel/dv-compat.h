@@ -58,6 +58,13 @@ static inline void dv_fh_del(struct v4l2_fh *fh, struct file *file)
 #define dv_buf_copy_metadata(src, dst)	v4l2_m2m_buf_copy_metadata(src, dst, false)
 #endif
 
+/* 6.13: symbol namespaces are named by string literals. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define DV_MODULE_IMPORT_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
+#else
+#define DV_MODULE_IMPORT_DMA_BUF()	MODULE_IMPORT_NS(DMA_BUF)
+#endif
+
 /* 7.0: typed allocation helpers; spelled out for older kernels. */
 #ifndef kzalloc_obj
 #define kzalloc_obj(obj)	kzalloc(sizeof(obj), GFP_KERNEL)

@@ -31,10 +31,9 @@ static int dv_open(struct file *file)
 	ctx->dev = dev;
 	mutex_init(&ctx->vb_mutex);
 	INIT_LIST_HEAD(&ctx->jobs);
-	init_waitqueue_head(&ctx->done_wq);
-	spin_lock(&dev->lock);
+	mutex_lock(&dev->job_lock);
 	ctx->id = ++dev->next_ctx_id;
-	spin_unlock(&dev->lock);
+	mutex_unlock(&dev->job_lock);
 
 	ret = dv_set_default_formats(ctx);
 	if (ret)
@@ -52,6 +51,7 @@ static int dv_open(struct file *file)
 	dv_fh_add(&ctx->fh, file);
 	atomic_inc(&dev->stats.contexts);
 	mutex_unlock(&dev->dev_mutex);
+	dv_bridge_ctx_event(ctx, DV_MSG_CTX_OPEN);
 	return 0;
 
 err_ctrls:
@@ -73,6 +73,7 @@ static int dv_release(struct file *file)
 	/* Stops both queues, which ends every job of the context. */
 	v4l2_m2m_ctx_release(ctx->fh.m2m_ctx);
 	mutex_unlock(&dev->dev_mutex);
+	dv_bridge_ctx_event(ctx, DV_MSG_CTX_CLOSE);
 
 	dv_fh_del(&ctx->fh, file);
 	v4l2_fh_exit(&ctx->fh);
@@ -167,11 +168,20 @@ static int dv_probe(struct platform_device *pdev)
 		goto err_mc;
 	}
 
+	ret = dv_bridge_init(dev);
+	if (ret) {
+		v4l2_err(&dev->v4l2_dev, "registering %s failed: %d\n",
+			 DV_BRIDGE_NODE, ret);
+		goto err_mdev;
+	}
+
 	dv_debugfs_init(dev);
-	v4l2_info(&dev->v4l2_dev, "stateless decoder at %s\n",
-		  video_device_node_name(&dev->vfd));
+	v4l2_info(&dev->v4l2_dev, "stateless decoder at %s, daemon bridge at %s\n",
+		  video_device_node_name(&dev->vfd), DV_BRIDGE_NODE);
 	return 0;
 
+err_mdev:
+	media_device_unregister(&dev->mdev);
 err_mc:
 	v4l2_m2m_unregister_media_controller(dev->m2m_dev);
 err_vfd:
@@ -191,6 +201,7 @@ static void dv_remove(struct platform_device *pdev)
 	struct dv_dev *dev = platform_get_drvdata(pdev);
 
 	dv_debugfs_exit(dev);
+	dv_bridge_exit(dev);
 	media_device_unregister(&dev->mdev);
 	v4l2_m2m_unregister_media_controller(dev->m2m_dev);
 	video_unregister_device(&dev->vfd);

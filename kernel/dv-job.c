@@ -9,8 +9,11 @@
  * is then free to run its next request while this one is decoded, so several
  * jobs of one context can be in flight.
  *
- * Every job ends in dv_job_finish(), exactly once: the request's controls are
- * completed and both buffers returned, with pixels or with ERROR.
+ * A job ends exactly once, in dv_job_finish() under dev->job_lock: the
+ * request's controls are completed and both buffers returned, with pixels or
+ * with ERROR. Everything that ends jobs (the daemon, the watchdog, a stopping
+ * queue, a dying daemon) takes dev->job_lock, so no buffer can be returned
+ * twice or be missing when vb2 wants it back.
  */
 
 #include <linux/slab.h>
@@ -19,33 +22,34 @@
 #include "dv-compat.h"
 #include "dv.h"
 
-/*
- * Take @job off the device's and its context's lists. Returns false if
- * someone else already did: that caller finishes the job.
- */
-static bool dv_job_claim_locked(struct dv_job *job)
+/* Return the OUTPUT buffer; the request completes with it. */
+void dv_job_return_src(struct dv_job *job, enum vb2_buffer_state state)
 {
-	lockdep_assert_held(&job->ctx->dev->lock);
-	if (list_empty(&job->ctx_node))
-		return false;
-	list_del_init(&job->dev_node);
-	list_del_init(&job->ctx_node);
-	job->ctx->completing++;
-	return true;
-}
-
-/* Return a claimed job's buffers and free it. */
-static void dv_job_complete(struct dv_job *job, enum vb2_buffer_state state)
-{
-	struct dv_ctx *ctx = job->ctx;
-	struct dv_dev *dev = ctx->dev;
 	struct media_request *req = job->src->vb2_buf.req_obj.req;
 
-	/* The request completes with the OUTPUT buffer, so controls first. */
-	v4l2_ctrl_request_complete(req, &ctx->hdl);
+	lockdep_assert_held(&job->ctx->dev->job_lock);
+	/* The request completes with its last object: controls first. */
+	v4l2_ctrl_request_complete(req, &job->ctx->hdl);
 	v4l2_m2m_buf_done(job->src, state);
-	if (state == VB2_BUF_STATE_ERROR)
-		vb2_set_plane_payload(&job->dst->vb2_buf, 0, 0);
+	job->src = NULL;
+}
+
+/*
+ * End @job: return what it still holds and free it. @bytesused is the
+ * CAPTURE payload when @state is DONE.
+ */
+void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
+		   u32 bytesused)
+{
+	struct dv_dev *dev = job->ctx->dev;
+
+	lockdep_assert_held(&dev->job_lock);
+	list_del(&job->dev_node);
+	list_del(&job->ctx_node);
+	if (job->src)
+		dv_job_return_src(job, state);
+	vb2_set_plane_payload(&job->dst->vb2_buf, 0,
+			      state == VB2_BUF_STATE_DONE ? bytesused : 0);
 	v4l2_m2m_buf_done(job->dst, state);
 
 	atomic_dec(&dev->stats.jobs_pending);
@@ -54,17 +58,11 @@ static void dv_job_complete(struct dv_job *job, enum vb2_buffer_state state)
 	else
 		atomic64_inc(&dev->stats.jobs_error);
 	kfree(job);
-
-	spin_lock(&dev->lock);
-	ctx->completing--;
-	spin_unlock(&dev->lock);
-	wake_up(&ctx->done_wq);
 }
 
-/* Fail a job before it was ever queued. */
-static void dv_job_fail_unqueued(struct dv_ctx *ctx,
-				 struct vb2_v4l2_buffer *src,
-				 struct vb2_v4l2_buffer *dst)
+/* Fail a request before it became a job. */
+static void dv_fail_request(struct dv_ctx *ctx, struct vb2_v4l2_buffer *src,
+			    struct vb2_v4l2_buffer *dst)
 {
 	v4l2_ctrl_request_complete(src->vb2_buf.req_obj.req, &ctx->hdl);
 	v4l2_m2m_buf_done(src, VB2_BUF_STATE_ERROR);
@@ -78,7 +76,6 @@ static void dv_device_run(void *priv)
 	struct dv_ctx *ctx = priv;
 	struct dv_dev *dev = ctx->dev;
 	struct vb2_v4l2_buffer *src, *dst;
-	struct media_request *req;
 	struct dv_job *job;
 	size_t ctrls_max;
 	int ret;
@@ -90,8 +87,7 @@ static void dv_device_run(void *priv)
 	v4l2_m2m_dst_buf_remove_by_buf(ctx->fh.m2m_ctx, dst);
 	dv_buf_copy_metadata(src, dst);
 
-	req = src->vb2_buf.req_obj.req;
-	ret = v4l2_ctrl_request_setup(req, &ctx->hdl);
+	ret = v4l2_ctrl_request_setup(src->vb2_buf.req_obj.req, &ctx->hdl);
 	if (ret) {
 		v4l2_err(&dev->v4l2_dev, "ctx %u: applying the request's controls failed: %d\n",
 			 ctx->id, ret);
@@ -115,78 +111,68 @@ static void dv_device_run(void *priv)
 		goto fail;
 	}
 
-	spin_lock(&dev->lock);
+	mutex_lock(&dev->job_lock);
 	job->id = ++dev->next_job_id;
+	job->queued_at = jiffies;
 	list_add_tail(&job->dev_node, &dev->jobs);
 	list_add_tail(&job->ctx_node, &ctx->jobs);
-	spin_unlock(&dev->lock);
 	atomic_inc(&dev->stats.jobs_pending);
 	atomic64_inc(&dev->stats.jobs_submitted);
-
-	/* No daemon can take jobs yet: fail them without delay. */
-	queue_work(dev->wq, &dev->flush_work);
+	if (dv_bridge_ready(dev))
+		dv_bridge_job_queued(dev);
+	else
+		queue_work(dev->wq, &dev->flush_work);
+	mutex_unlock(&dev->job_lock);
 	goto out;
 
 fail:
-	dv_job_fail_unqueued(ctx, src, dst);
+	dv_fail_request(ctx, src, dst);
 out:
 	v4l2_m2m_job_finish(dev->m2m_dev, ctx->fh.m2m_ctx);
 }
 
-/* Fail every job no daemon is there to decode. */
+/* Fail every job: no daemon can decode them. dev->job_lock held. */
+void dv_fail_all_jobs(struct dv_dev *dev, const char *why)
+{
+	struct dv_job *job, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&dev->job_lock);
+	list_for_each_entry_safe(job, tmp, &dev->sent, dev_node) {
+		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
+		n++;
+	}
+	list_for_each_entry_safe(job, tmp, &dev->jobs, dev_node) {
+		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
+		n++;
+	}
+	if (n)
+		dev_dbg(dev->v4l2_dev.dev, "%u jobs failed: %s\n", n, why);
+}
+
 static void dv_flush_work(struct work_struct *work)
 {
 	struct dv_dev *dev = container_of(work, struct dv_dev, flush_work);
-	struct dv_job *job;
 
-	for (;;) {
-		spin_lock(&dev->lock);
-		job = list_first_entry_or_null(&dev->jobs, struct dv_job,
-					       dev_node);
-		if (job && !dv_job_claim_locked(job))
-			job = NULL;
-		spin_unlock(&dev->lock);
-		if (!job)
-			break;
-		dev_dbg(dev->v4l2_dev.dev, "ctx %u: job %llu: no daemon attached\n",
-			job->ctx->id, job->id);
-		dv_job_complete(job, VB2_BUF_STATE_ERROR);
-	}
-}
-
-static bool dv_ctx_idle(struct dv_ctx *ctx)
-{
-	bool idle;
-
-	spin_lock(&ctx->dev->lock);
-	idle = !ctx->completing;
-	spin_unlock(&ctx->dev->lock);
-	return idle;
+	mutex_lock(&dev->job_lock);
+	if (!dv_bridge_ready(dev))
+		dv_fail_all_jobs(dev, "no daemon attached");
+	mutex_unlock(&dev->job_lock);
 }
 
 /*
- * End all of @ctx's jobs with ERROR and wait until any job being completed
- * elsewhere has returned its buffers: vb2 requires every buffer back when
- * stop_streaming() returns.
+ * End all of @ctx's jobs with ERROR: vb2 wants every buffer of a queue back
+ * when stop_streaming() returns, and a job holds buffers of both queues.
  */
 void dv_ctx_cancel_jobs(struct dv_ctx *ctx)
 {
 	struct dv_dev *dev = ctx->dev;
-	struct dv_job *job;
+	struct dv_job *job, *tmp;
 
-	for (;;) {
-		spin_lock(&dev->lock);
-		job = list_first_entry_or_null(&ctx->jobs, struct dv_job,
-					       ctx_node);
-		if (job)
-			dv_job_claim_locked(job);
-		spin_unlock(&dev->lock);
-		if (!job)
-			break;
-		dv_job_complete(job, VB2_BUF_STATE_ERROR);
-	}
-
-	wait_event(ctx->done_wq, dv_ctx_idle(ctx));
+	mutex_lock(&dev->job_lock);
+	list_for_each_entry_safe(job, tmp, &ctx->jobs, ctx_node)
+		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
+	mutex_unlock(&dev->job_lock);
 }
 
 const struct v4l2_m2m_ops dv_m2m_ops = {
@@ -195,8 +181,9 @@ const struct v4l2_m2m_ops dv_m2m_ops = {
 
 int dv_jobs_init(struct dv_dev *dev)
 {
-	spin_lock_init(&dev->lock);
+	mutex_init(&dev->job_lock);
 	INIT_LIST_HEAD(&dev->jobs);
+	INIT_LIST_HEAD(&dev->sent);
 	INIT_WORK(&dev->flush_work, dv_flush_work);
 	dev->wq = alloc_workqueue("daedalus-v4l2", WQ_UNBOUND, 0);
 	return dev->wq ? 0 : -ENOMEM;
@@ -205,4 +192,5 @@ int dv_jobs_init(struct dv_dev *dev)
 void dv_jobs_exit(struct dv_dev *dev)
 {
 	destroy_workqueue(dev->wq);
+	mutex_destroy(&dev->job_lock);
 }

@@ -140,6 +140,33 @@ void dv_update_decoded_format(struct dv_ctx *ctx)
 			ctx->bit_depth, &ctx->decoded.fmt.pix_mp);
 }
 
+/* The context's formats as the daemon sees them. */
+void dv_fill_bridge_format(struct dv_ctx *ctx, struct dv_format *fmt)
+{
+	static const u32 codec_ids[] = {
+		[DV_CODEC_H264] = DV_CODEC_ID_H264,
+		[DV_CODEC_VP9] = DV_CODEC_ID_VP9,
+		[DV_CODEC_AV1] = DV_CODEC_ID_AV1,
+	};
+	const struct v4l2_pix_format_mplane *out = &ctx->coded.fmt.pix_mp;
+	const struct v4l2_pix_format_mplane *cap = &ctx->decoded.fmt.pix_mp;
+
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->codec = codec_ids[ctx->coded_fmt->codec];
+	fmt->bit_depth = ctx->bit_depth;
+	fmt->coded_width = out->width;
+	fmt->coded_height = out->height;
+	fmt->capture_fourcc = cap->pixelformat;
+	fmt->capture_width = cap->width;
+	fmt->capture_height = cap->height;
+	fmt->bytesperline = cap->plane_fmt[0].bytesperline;
+	fmt->sizeimage = cap->plane_fmt[0].sizeimage;
+	fmt->colorspace = out->colorspace;
+	fmt->xfer_func = out->xfer_func;
+	fmt->ycbcr_enc = out->ycbcr_enc;
+	fmt->quantization = out->quantization;
+}
+
 int dv_set_default_formats(struct dv_ctx *ctx)
 {
 	struct v4l2_pix_format_mplane *pix = &ctx->coded.fmt.pix_mp;
@@ -271,6 +298,11 @@ static int dv_s_fmt_out(struct file *file, void *priv, struct v4l2_format *f)
 	if (!vb2_is_busy(cap_vq))
 		ctx->bit_depth = dv_ctrls_bit_depth(ctx, ctx->coded_fmt);
 	dv_update_decoded_format(ctx);
+	/*
+	 * Not sent from the control path (the handler lock is held there);
+	 * every job carries the formats anyway.
+	 */
+	dv_bridge_ctx_event(ctx, DV_MSG_FORMAT);
 	return 0;
 }
 
@@ -363,6 +395,27 @@ static int dv_buf_prepare(struct vb2_buffer *vb)
 	return 0;
 }
 
+static int dv_buf_init(struct vb2_buffer *vb)
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vb->vb2_queue);
+	struct dv_buffer *buf = dv_to_buffer(to_vb2_v4l2_buffer(vb));
+
+	/* New memory gets a new name, so the daemon never reuses a mapping. */
+	mutex_lock(&ctx->dev->job_lock);
+	buf->cookie = ++ctx->dev->next_cookie;
+	buf->exported_session = 0;
+	mutex_unlock(&ctx->dev->job_lock);
+	return 0;
+}
+
+static void dv_buf_cleanup(struct vb2_buffer *vb)
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vb->vb2_queue);
+
+	if (V4L2_TYPE_IS_CAPTURE(vb->vb2_queue->type))
+		dv_bridge_buf_release(ctx, dv_to_buffer(to_vb2_v4l2_buffer(vb)));
+}
+
 static void dv_buf_queue(struct vb2_buffer *vb)
 {
 	struct dv_ctx *ctx = vb2_get_drv_priv(vb->vb2_queue);
@@ -395,6 +448,15 @@ static void dv_return_ready_buffers(struct dv_ctx *ctx, struct vb2_queue *vq)
 	}
 }
 
+static int dv_start_streaming(struct vb2_queue *vq, unsigned int count)
+{
+	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
+
+	if (V4L2_TYPE_IS_OUTPUT(vq->type))
+		dv_bridge_ctx_event(ctx, DV_MSG_STREAM_ON);
+	return 0;
+}
+
 static void dv_stop_streaming(struct vb2_queue *vq)
 {
 	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
@@ -402,14 +464,19 @@ static void dv_stop_streaming(struct vb2_queue *vq)
 	/* Jobs own buffers of both queues: stopping either ends them all. */
 	dv_ctx_cancel_jobs(ctx);
 	dv_return_ready_buffers(ctx, vq);
+	/* A stop or a seek: the decoder starts afresh. */
+	dv_bridge_ctx_event(ctx, DV_MSG_STREAM_OFF);
 }
 
 static const struct vb2_ops dv_qops = {
 	.queue_setup		= dv_queue_setup,
 	.buf_out_validate	= dv_buf_out_validate,
+	.buf_init		= dv_buf_init,
+	.buf_cleanup		= dv_buf_cleanup,
 	.buf_prepare		= dv_buf_prepare,
 	.buf_queue		= dv_buf_queue,
 	.buf_request_complete	= dv_buf_request_complete,
+	.start_streaming	= dv_start_streaming,
 	.stop_streaming		= dv_stop_streaming,
 	DV_VB2_WAIT_OPS
 };
@@ -423,7 +490,7 @@ int dv_queue_init(void *priv, struct vb2_queue *src_vq,
 	src_vq->type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
 	src_vq->io_modes = VB2_MMAP | VB2_DMABUF;
 	src_vq->drv_priv = ctx;
-	src_vq->buf_struct_size = sizeof(struct v4l2_m2m_buffer);
+	src_vq->buf_struct_size = sizeof(struct dv_buffer);
 	src_vq->ops = &dv_qops;
 	src_vq->mem_ops = &vb2_vmalloc_memops;
 	src_vq->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_COPY;
@@ -439,7 +506,7 @@ int dv_queue_init(void *priv, struct vb2_queue *src_vq,
 	dst_vq->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 	dst_vq->io_modes = VB2_MMAP | VB2_DMABUF;
 	dst_vq->drv_priv = ctx;
-	dst_vq->buf_struct_size = sizeof(struct v4l2_m2m_buffer);
+	dst_vq->buf_struct_size = sizeof(struct dv_buffer);
 	dst_vq->ops = &dv_qops;
 	dst_vq->mem_ops = &vb2_vmalloc_memops;
 	dst_vq->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_COPY;

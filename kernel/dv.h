@@ -8,8 +8,8 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/miscdevice.h>
 #include <linux/mutex.h>
-#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <media/media-device.h>
@@ -18,6 +18,8 @@
 #include <media/v4l2-fh.h>
 #include <media/v4l2-mem2mem.h>
 #include <media/videobuf2-v4l2.h>
+
+#include "daedalus_v4l2_bridge.h"
 
 #define DV_NAME			"daedalus-v4l2"
 
@@ -58,6 +60,44 @@ struct dv_coded_format {
 };
 
 /**
+ * struct dv_buffer - a vb2 buffer of ours
+ * @m2m:		what the m2m core needs; must come first
+ * @cookie:		names a CAPTURE buffer's memory to the daemon
+ * @exported_session:	daemon session that received a dmabuf of it, or 0
+ */
+struct dv_buffer {
+	struct v4l2_m2m_buffer m2m;
+	u64 cookie;
+	u32 exported_session;
+};
+
+static inline struct dv_buffer *dv_to_buffer(struct vb2_v4l2_buffer *vbuf)
+{
+	return container_of(vbuf, struct dv_buffer, m2m.vb);
+}
+
+/**
+ * struct dv_bridge - the daemon's side of the device: /dev/daedalus-v4l2
+ * @misc:		the bridge's character device
+ * @daemon:		file of the attached daemon, or NULL (dv_dev.job_lock)
+ * @ready:		the daemon said hello with our version
+ * @session:		counts daemon attachments, so buffers are exported
+ *			again to a new daemon (dv_dev.job_lock)
+ * @events:		messages waiting for the daemon (dv_dev.job_lock)
+ * @wq:			woken when a message or job is queued
+ * @watchdog:		fails jobs the daemon sits on for too long
+ */
+struct dv_bridge {
+	struct miscdevice misc;
+	struct file *daemon;
+	bool ready;
+	u32 session;
+	struct list_head events;
+	wait_queue_head_t wq;
+	struct delayed_work watchdog;
+};
+
+/**
  * struct dv_stats - counters shown in debugfs
  * @contexts:		open contexts
  * @jobs_pending:	jobs waiting for, or being decoded by, the daemon
@@ -80,12 +120,16 @@ struct dv_stats {
  * @vfd:		the decoder's video node
  * @m2m_dev:		mem2mem scheduler
  * @dev_mutex:		serialises open() and release() against the m2m core
- * @lock:		protects @jobs and every context's job list
- * @jobs:		submitted jobs not yet completed, oldest first
+ * @job_lock:		protects the job lists, every context's job list,
+ *			the bridge state, and job completion
+ * @jobs:		jobs waiting to be sent to the daemon, oldest first
+ * @sent:		jobs the daemon has and has not finished, oldest first
  * @next_job_id:	id of the next job
  * @next_ctx_id:	id of the next context
- * @wq:			runs @flush_work
+ * @next_cookie:	cookie of the next CAPTURE buffer
+ * @wq:			runs @flush_work and the watchdog
  * @flush_work:		fails the jobs no daemon is there to decode
+ * @bridge:		the daemon's side
  * @stats:		counters for debugfs
  * @debugfs:		debugfs directory
  */
@@ -96,12 +140,15 @@ struct dv_dev {
 	struct v4l2_m2m_dev *m2m_dev;
 	struct mutex dev_mutex;	/* see kernel-doc */
 
-	spinlock_t lock;	/* see kernel-doc */
+	struct mutex job_lock;	/* see kernel-doc */
 	struct list_head jobs;
+	struct list_head sent;
 	u64 next_job_id;
 	u32 next_ctx_id;
+	u64 next_cookie;
 	struct workqueue_struct *wq;
 	struct work_struct flush_work;
+	struct dv_bridge bridge;
 
 	struct dv_stats stats;
 	struct dentry *debugfs;
@@ -118,10 +165,7 @@ struct dv_dev {
  * @coded:		OUTPUT format
  * @decoded:		CAPTURE format, derived from @coded and @bit_depth
  * @bit_depth:		luma bit depth of the stream (8 or 10)
- * @jobs:		this context's jobs not yet completed (dev->lock)
- * @completing:		jobs taken off @jobs whose buffers are being returned
- *			(dev->lock)
- * @done_wq:		woken when @completing drops
+ * @jobs:		this context's jobs not yet completed (dev->job_lock)
  */
 struct dv_ctx {
 	struct v4l2_fh fh;
@@ -136,17 +180,17 @@ struct dv_ctx {
 	unsigned int bit_depth;
 
 	struct list_head jobs;
-	unsigned int completing;
-	wait_queue_head_t done_wq;
 };
 
 /**
  * struct dv_job - one request being decoded
- * @dev_node:		entry in dv_dev.jobs
+ * @dev_node:		entry in dv_dev.jobs or dv_dev.sent
  * @ctx_node:		entry in dv_ctx.jobs
  * @ctx:		context the request belongs to
  * @id:			job id, unique while the module is loaded
- * @src:		OUTPUT buffer, claimed off the m2m ready queue
+ * @queued_at:		jiffies when the job was queued, for the watchdog
+ * @src:		OUTPUT buffer, claimed off the m2m ready queue; NULL
+ *			once returned (the daemon consumed it)
  * @dst:		CAPTURE buffer, claimed off the m2m ready queue
  * @bit_depth:		bit depth the request's controls ask for
  * @ctrls_size:		bytes used in @ctrls
@@ -158,6 +202,7 @@ struct dv_job {
 	struct list_head ctx_node;
 	struct dv_ctx *ctx;
 	u64 id;
+	unsigned long queued_at;
 	struct vb2_v4l2_buffer *src;
 	struct vb2_v4l2_buffer *dst;
 	unsigned int bit_depth;
@@ -185,12 +230,25 @@ int dv_set_default_formats(struct dv_ctx *ctx);
 void dv_update_decoded_format(struct dv_ctx *ctx);
 const struct dv_coded_format *dv_find_coded_format(u32 fourcc);
 int dv_request_validate(struct media_request *req);
+void dv_fill_bridge_format(struct dv_ctx *ctx, struct dv_format *fmt);
 
 /* dv-job.c */
 extern const struct v4l2_m2m_ops dv_m2m_ops;
 int dv_jobs_init(struct dv_dev *dev);
 void dv_jobs_exit(struct dv_dev *dev);
 void dv_ctx_cancel_jobs(struct dv_ctx *ctx);
+void dv_job_return_src(struct dv_job *job, enum vb2_buffer_state state);
+void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
+		   u32 bytesused);
+void dv_fail_all_jobs(struct dv_dev *dev, const char *why);
+
+/* dv-bridge.c */
+int dv_bridge_init(struct dv_dev *dev);
+void dv_bridge_exit(struct dv_dev *dev);
+bool dv_bridge_ready(struct dv_dev *dev);
+void dv_bridge_job_queued(struct dv_dev *dev);
+void dv_bridge_ctx_event(struct dv_ctx *ctx, u32 type);
+void dv_bridge_buf_release(struct dv_ctx *ctx, struct dv_buffer *buf);
 
 /* dv-debugfs.c */
 void dv_debugfs_init(struct dv_dev *dev);

@@ -30,7 +30,7 @@ done
 kdir=$("$DAEDALUS_TOP/tools/vm/build-kernel.sh" "$kver")
 root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")
 
-run=$DAEDALUS_TOP/build/vm/$kver
+run=$DAEDALUS_TOP/build/vm/$kver${DAEDALUS_RUN_TAG:+-$DAEDALUS_RUN_TAG}
 rm -rf "$run"
 mkdir -p "$run/src"
 cp -r "$DAEDALUS_TOP/kernel" "$DAEDALUS_TOP/include" "$run/src/"

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The decode backend boundary. A backend turns one request (its control
+ * records and bitstream) into that request's picture, written into the
+ * mapped CAPTURE buffer in the context's format. libavcodec (H.264, VP9) and
+ * libdav1d (AV1) are backends; daedalus-fourier would plug in here too.
+ */
+#ifndef DV_BACKEND_H
+#define DV_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daedalus_v4l2_bridge.h"
+
+/* One request to decode, as the context layer hands it to a backend. */
+struct dv_decode_job {
+	const struct dv_format *fmt;	/* codec, bit depth, CAPTURE layout */
+	const uint8_t *ctrls;		/* struct dv_ctrl_record records */
+	size_t ctrls_size;
+	const uint8_t *bitstream;	/* the OUTPUT buffer's bytes */
+	size_t bitstream_size;
+	uint8_t *capture;		/* mapped CAPTURE buffer */
+	size_t capture_size;		/* its size, >= fmt->sizeimage */
+};
+
+struct dv_decoder;
+
+struct dv_backend {
+	const char *name;
+	/* Loads the libraries the backend needs; 0 or a negative errno. */
+	int (*load)(void);
+	/* True if the backend decodes @codec (DV_CODEC_ID_*). */
+	int (*supports)(uint32_t codec);
+	struct dv_decoder *(*create)(uint32_t codec);
+	/*
+	 * Decodes @job synchronously. On success the picture of this request
+	 * (in decode order, whatever the display order) is in job->capture
+	 * and *bytesused says how many bytes of it are meaningful. Returns 0
+	 * or a negative errno; the decoder stays usable after an error.
+	 */
+	int (*decode)(struct dv_decoder *dec, const struct dv_decode_job *job,
+		      uint32_t *bytesused);
+	/* Forget all stream state (stop, seek): next job starts afresh. */
+	void (*reset)(struct dv_decoder *dec);
+	void (*destroy)(struct dv_decoder *dec);
+};
+
+extern const struct dv_backend dv_backend_lavc;
+
+#endif

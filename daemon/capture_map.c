@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "capture_map.h"
+#include "log.h"
+
+/* Few buffers per context, few contexts: a list is enough. */
+static struct dv_capture *captures;
+static pthread_mutex_t captures_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct dv_capture **dv_capture_find(uint64_t cookie)
+{
+	struct dv_capture **p;
+
+	for (p = &captures; *p; p = &(*p)->next)
+		if ((*p)->cookie == cookie)
+			return p;
+	return NULL;
+}
+
+static void dv_capture_unref(struct dv_capture *cap)
+{
+	if (--cap->refs)
+		return;
+	munmap(cap->ptr, cap->size);
+	close(cap->fd);
+	free(cap);
+}
+
+struct dv_capture *dv_capture_get(uint64_t cookie, int fd, size_t size)
+{
+	struct dv_capture **p, *cap = NULL;
+	void *ptr;
+
+	pthread_mutex_lock(&captures_lock);
+	p = dv_capture_find(cookie);
+	if (fd < 0) {
+		if (p) {
+			cap = *p;
+			cap->refs++;
+		} else {
+			dv_err("CAPTURE buffer %llu: never received", (unsigned long long)cookie);
+		}
+		goto out;
+	}
+	if (p) {
+		/* The module exports a buffer once per session: a repeat is a bug. */
+		dv_warn("CAPTURE buffer %llu: received twice", (unsigned long long)cookie);
+		cap = *p;
+		*p = cap->next;
+		dv_capture_unref(cap);
+		cap = NULL;
+	}
+	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (ptr == MAP_FAILED) {
+		dv_err("CAPTURE buffer %llu: mapping %zu bytes failed: %s",
+		       (unsigned long long)cookie, size, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	cap = calloc(1, sizeof(*cap));
+	if (!cap) {
+		munmap(ptr, size);
+		close(fd);
+		goto out;
+	}
+	cap->cookie = cookie;
+	cap->fd = fd;
+	cap->ptr = ptr;
+	cap->size = size;
+	cap->refs = 2;
+	cap->next = captures;
+	captures = cap;
+out:
+	pthread_mutex_unlock(&captures_lock);
+	return cap;
+}
+
+void dv_capture_put(struct dv_capture *cap)
+{
+	pthread_mutex_lock(&captures_lock);
+	dv_capture_unref(cap);
+	pthread_mutex_unlock(&captures_lock);
+}
+
+void dv_capture_release(uint64_t cookie)
+{
+	struct dv_capture **p, *cap;
+
+	pthread_mutex_lock(&captures_lock);
+	p = dv_capture_find(cookie);
+	if (p) {
+		cap = *p;
+		*p = cap->next;
+		dv_capture_unref(cap);
+	}
+	pthread_mutex_unlock(&captures_lock);
+}
+
+void dv_capture_release_all(void)
+{
+	struct dv_capture *cap;
+
+	pthread_mutex_lock(&captures_lock);
+	while ((cap = captures)) {
+		captures = cap->next;
+		dv_capture_unref(cap);
+	}
+	pthread_mutex_unlock(&captures_lock);
+}

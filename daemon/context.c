@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Context and job handling. The main thread dispatches messages; each
+ * context's worker thread takes its items in order: jobs to decode, resets
+ * (stream stopped or seek) and the final stop.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "bridge.h"
+#include "capture_map.h"
+#include "context.h"
+#include "log.h"
+
+enum dv_item_kind { DV_ITEM_JOB, DV_ITEM_RESET, DV_ITEM_STOP };
+
+struct dv_item {
+	enum dv_item_kind kind;
+	struct dv_item *next;
+	size_t size;
+	uint8_t msg[];		/* the DV_MSG_JOB message, for jobs */
+};
+
+struct dv_context {
+	uint32_t id;
+	int bridge_fd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct dv_item *head, **tail;	/* FIFO of items, under @lock */
+	struct dv_context *next;	/* in the table, main thread only */
+
+	/* Worker thread only: */
+	const struct dv_backend *backend;
+	struct dv_decoder *decoder;
+	uint32_t codec;
+};
+
+static struct dv_context *contexts;
+
+static const struct dv_backend *const backends[] = { &dv_backend_lavc };
+
+static const struct dv_backend *dv_backend_for(uint32_t codec)
+{
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (backends[i]->supports(codec))
+			return backends[i];
+	return NULL;
+}
+
+static void dv_context_drop_decoder(struct dv_context *ctx)
+{
+	if (ctx->decoder)
+		ctx->backend->destroy(ctx->decoder);
+	ctx->decoder = NULL;
+	ctx->backend = NULL;
+}
+
+/* Decodes one job and reports its end to the module. */
+static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *item)
+{
+	struct dv_msg_job job;
+	struct dv_capture *cap;
+	struct dv_decode_job dj;
+	uint32_t bytesused = 0;
+	int ret = -EINVAL;
+
+	memcpy(&job, item->msg, sizeof(job));
+	/* Map the CAPTURE buffer first: a new fd must never leak. */
+	cap = dv_capture_get(job.capture_cookie, job.capture_fd, job.capture_size);
+	if (!cap)
+		goto done;
+	if (job.fmt.sizeimage > cap->size) {
+		dv_err("ctx %u job %llu: CAPTURE buffer of %zu bytes for a %u-byte picture",
+		       ctx->id, (unsigned long long)job.job_id, cap->size, job.fmt.sizeimage);
+		goto put;
+	}
+	if (!ctx->decoder || ctx->codec != job.fmt.codec) {
+		dv_context_drop_decoder(ctx);
+		ctx->backend = dv_backend_for(job.fmt.codec);
+		if (!ctx->backend) {
+			dv_err("ctx %u: no backend decodes codec %u", ctx->id, job.fmt.codec);
+			goto put;
+		}
+		ctx->decoder = ctx->backend->create(job.fmt.codec);
+		if (!ctx->decoder) {
+			dv_err("ctx %u: creating a %s decoder failed", ctx->id, ctx->backend->name);
+			ctx->backend = NULL;
+			goto put;
+		}
+		ctx->codec = job.fmt.codec;
+	}
+
+	dj = (struct dv_decode_job){
+		.fmt = &job.fmt,
+		.ctrls = item->msg + job.ctrls_offset,
+		.ctrls_size = job.ctrls_size,
+		.bitstream = item->msg + job.bitstream_offset,
+		.bitstream_size = job.bitstream_size,
+		.capture = cap->ptr,
+		.capture_size = cap->size,
+	};
+	ret = ctx->backend->decode(ctx->decoder, &dj, &bytesused);
+	if (ret)
+		dv_warn("ctx %u job %llu: decoding failed: %s", ctx->id,
+			(unsigned long long)job.job_id, strerror(-ret));
+put:
+	dv_capture_put(cap);
+done:
+	if (!ret)
+		dv_bridge_complete(ctx->bridge_fd, job.job_id, DV_STATUS_HAS_PIXELS, bytesused);
+	else
+		dv_bridge_complete(ctx->bridge_fd, job.job_id, DV_STATUS_ERROR, 0);
+}
+
+static void *dv_context_worker(void *arg)
+{
+	struct dv_context *ctx = arg;
+	struct dv_item *item;
+	bool stop = false;
+
+	while (!stop) {
+		pthread_mutex_lock(&ctx->lock);
+		while (!ctx->head)
+			pthread_cond_wait(&ctx->cond, &ctx->lock);
+		item = ctx->head;
+		ctx->head = item->next;
+		if (!ctx->head)
+			ctx->tail = &ctx->head;
+		pthread_mutex_unlock(&ctx->lock);
+
+		switch (item->kind) {
+		case DV_ITEM_JOB:
+			dv_context_run_job(ctx, item);
+			break;
+		case DV_ITEM_RESET:
+			if (ctx->decoder)
+				ctx->backend->reset(ctx->decoder);
+			break;
+		case DV_ITEM_STOP:
+			stop = true;
+			break;
+		}
+		free(item);
+	}
+	dv_context_drop_decoder(ctx);
+	pthread_mutex_destroy(&ctx->lock);
+	pthread_cond_destroy(&ctx->cond);
+	dv_dbg("ctx %u: closed", ctx->id);
+	free(ctx);
+	return NULL;
+}
+
+static void dv_context_push(struct dv_context *ctx, struct dv_item *item)
+{
+	item->next = NULL;
+	pthread_mutex_lock(&ctx->lock);
+	*ctx->tail = item;
+	ctx->tail = &item->next;
+	pthread_cond_signal(&ctx->cond);
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+static int dv_context_push_kind(struct dv_context *ctx, enum dv_item_kind kind)
+{
+	struct dv_item *item = calloc(1, sizeof(*item));
+
+	if (!item)
+		return -1;
+	item->kind = kind;
+	dv_context_push(ctx, item);
+	return 0;
+}
+
+static struct dv_context *dv_context_find(uint32_t id)
+{
+	for (struct dv_context *ctx = contexts; ctx; ctx = ctx->next)
+		if (ctx->id == id)
+			return ctx;
+	return NULL;
+}
+
+/* The context @id, created (with its worker) on first use. */
+static struct dv_context *dv_context_get(int bridge_fd, uint32_t id)
+{
+	struct dv_context *ctx = dv_context_find(id);
+	pthread_attr_t attr;
+	int err;
+
+	if (ctx)
+		return ctx;
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	ctx->id = id;
+	ctx->bridge_fd = bridge_fd;
+	ctx->tail = &ctx->head;
+	pthread_mutex_init(&ctx->lock, NULL);
+	pthread_cond_init(&ctx->cond, NULL);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&ctx->thread, &attr, dv_context_worker, ctx);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		dv_err("ctx %u: starting its worker failed: %s", id, strerror(err));
+		pthread_mutex_destroy(&ctx->lock);
+		pthread_cond_destroy(&ctx->cond);
+		free(ctx);
+		return NULL;
+	}
+	ctx->next = contexts;
+	contexts = ctx;
+	dv_dbg("ctx %u: opened", id);
+	return ctx;
+}
+
+static void dv_context_close(uint32_t id)
+{
+	struct dv_context **p, *ctx;
+
+	for (p = &contexts; *p; p = &(*p)->next) {
+		if ((*p)->id != id)
+			continue;
+		ctx = *p;
+		*p = ctx->next;
+		/* The worker frees the context once it gets here. */
+		if (dv_context_push_kind(ctx, DV_ITEM_STOP))
+			dv_err("ctx %u: no memory to stop its worker", id);
+		return;
+	}
+}
+
+/* Ends a job we cannot queue, so the client gets an ERROR buffer now. */
+static void dv_fail_job_msg(int bridge_fd, const uint8_t *msg)
+{
+	struct dv_msg_job job;
+
+	memcpy(&job, msg, sizeof(job));
+	/* Keep a new buffer mapped: the module will not send its fd again. */
+	if (job.capture_fd >= 0) {
+		struct dv_capture *cap = dv_capture_get(job.capture_cookie, job.capture_fd,
+							 job.capture_size);
+
+		if (cap)
+			dv_capture_put(cap);
+	}
+	dv_bridge_complete(bridge_fd, job.job_id, DV_STATUS_ERROR, 0);
+}
+
+void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
+{
+	struct dv_msg_header hdr;
+	struct dv_msg_buf_release rel;
+	struct dv_context *ctx;
+	struct dv_item *item;
+
+	memcpy(&hdr, msg, sizeof(hdr));
+	switch (hdr.type) {
+	case DV_MSG_CTX_OPEN:
+	case DV_MSG_FORMAT:
+	case DV_MSG_STREAM_ON:
+		/* Decoders are made for the format of the first job. */
+		dv_context_get(bridge_fd, hdr.ctx_id);
+		break;
+	case DV_MSG_STREAM_OFF:
+		ctx = dv_context_find(hdr.ctx_id);
+		if (ctx)
+			dv_context_push_kind(ctx, DV_ITEM_RESET);
+		break;
+	case DV_MSG_CTX_CLOSE:
+		dv_context_close(hdr.ctx_id);
+		break;
+	case DV_MSG_BUF_RELEASE:
+		memcpy(&rel, msg, sizeof(rel));
+		dv_capture_release(rel.capture_cookie);
+		break;
+	case DV_MSG_JOB:
+		ctx = dv_context_get(bridge_fd, hdr.ctx_id);
+		item = ctx ? malloc(sizeof(*item) + size) : NULL;
+		if (!item) {
+			dv_err("ctx %u: cannot queue a job: out of memory", hdr.ctx_id);
+			dv_fail_job_msg(bridge_fd, msg);
+			break;
+		}
+		item->kind = DV_ITEM_JOB;
+		item->size = size;
+		memcpy(item->msg, msg, size);
+		dv_context_push(ctx, item);
+		break;
+	}
+}
+
+void dv_contexts_shutdown(void)
+{
+	while (contexts)
+		dv_context_close(contexts->id);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Contexts: one per open file of the video node. Each has its own decoder
+ * and its own worker thread, so contexts decode in parallel while the jobs
+ * of one context are decoded, and completed, in the order they came.
+ */
+#ifndef DV_CONTEXT_H
+#define DV_CONTEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Called by the main loop for every message it takes from the bridge. */
+void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size);
+
+/* Stops every worker after its current job and drops all contexts. */
+void dv_contexts_shutdown(void);
+
+#endif

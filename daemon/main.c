@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * daedalus_v4l2_daemon: decodes the requests of daedalus-v4l2's contexts.
+ *
+ *   daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]
+ *
+ * Exit codes: 0 on SIGTERM/SIGINT, 1 usage, 2 no usable decoder library,
+ * 3 bridge unavailable (module missing, another daemon, version mismatch),
+ * 4 runtime failure.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "bridge.h"
+#include "capture_map.h"
+#include "context.h"
+#include "log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]\n"
+		"  --node PATH  bridge node (default %s)\n"
+		"  --user NAME  switch to this user once the bridge is open\n"
+		"  --verbose    debug logging\n",
+		DV_BRIDGE_NODE);
+}
+
+/* Gives up root once the bridge is open: decoding needs no privilege. */
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		dv_err("no user %s", user);
+		return -1;
+	}
+	if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
+		dv_err("switching to user %s failed: %s", user, strerror(errno));
+		return -1;
+	}
+	dv_info("running as %s", user);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *node = DV_BRIDGE_NODE, *user = NULL;
+	struct dv_msgbuf msg = { 0 };
+	struct pollfd pfd[2];
+	sigset_t signals;
+	int bridge, sfd, ret, status = 0;
+
+	if (argc < 2 || strcmp(argv[1], "daemon")) {
+		usage(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
+		return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 1;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--node") && i + 1 < argc) {
+			node = argv[++i];
+		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
+			user = argv[++i];
+		} else if (!strcmp(argv[i], "--verbose")) {
+			dv_log_max = DV_LOG_DEBUG;
+		} else {
+			usage(stderr);
+			return 1;
+		}
+	}
+
+	if (dv_backend_lavc.load()) {
+		dv_err("no usable libavcodec: install FFmpeg's libavcodec of the version this daemon was built for");
+		return 2;
+	}
+
+	/* Signals arrive through a file descriptor, beside the bridge. */
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &signals, NULL);
+	sfd = signalfd(-1, &signals, SFD_CLOEXEC);
+
+	bridge = dv_bridge_open(node);
+	if (bridge < 0)
+		return 3;
+	if (user && drop_privileges(user))
+		return 4;
+
+	pfd[0] = (struct pollfd){ .fd = bridge, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			dv_err("poll: %s", strerror(errno));
+			status = 4;
+			break;
+		}
+		if (pfd[1].revents) {
+			dv_info("stopping on signal");
+			break;
+		}
+		while ((ret = dv_bridge_recv(bridge, &msg)) > 0)
+			dv_contexts_dispatch(bridge, msg.data, msg.used);
+		if (ret < 0) {
+			status = 4;
+			break;
+		}
+	}
+
+	/* Closing the bridge ends every job we still hold with ERROR. */
+	close(bridge);
+	dv_contexts_shutdown();
+	free(msg.data);
+	return status;
+}
