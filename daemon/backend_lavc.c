@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The libavcodec backend.
+ *
+ * Pictures are completed in decode order by owning the frame buffers: while
+ * avcodec_send_packet() consumes the packet of request N, libavcodec gets
+ * the picture of that access unit from our get_buffer2(). The last buffer
+ * allocated during the call (concealment pictures for a frame_num gap come
+ * first) is request N's picture, whatever order avcodec_receive_frame()
+ * later returns frames in. With slice threading (never frame threading,
+ * which returns before the picture is decoded) the picture is complete when
+ * send_packet returns, so it is written to CAPTURE at once; the frames that
+ * receive_frame hands out are only released.
+ *
+ * A codec is an entry of dv_lavc_codecs: the libavcodec decoder to open and
+ * how a request becomes a packet.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/pixfmt.h>
+
+#include "backend.h"
+#include "bytebuf.h"
+#include "h264_access_unit.h"
+#include "lavc_loader.h"
+#include "log.h"
+#include "pixel_out.h"
+
+/* Picture memory alignment and line alignment: enough for any SIMD
+ * libavcodec uses (its STRIDE_ALIGN is at most 64). */
+#define DV_LAVC_ALIGN		64
+/* Slack after the last plane: libavcodec's own pool keeps some too. */
+#define DV_LAVC_TAIL		256
+
+struct dv_decoder;
+
+struct dv_lavc_codec {
+	uint32_t codec;			/* DV_CODEC_ID_* */
+	const char *decoder;		/* libavcodec decoder name */
+	/*
+	 * Builds @job's packet into dec->packet. *@may_continue tells that
+	 * the request may complete the picture of the previous one (the
+	 * second field of a field pair) rather than allocate its own.
+	 */
+	int (*build_packet)(struct dv_decoder *dec,
+			    const struct dv_decode_job *job, int *may_continue);
+	/* Forgets the codec's stream state (reset, or after an error). */
+	void (*forget)(struct dv_decoder *dec);
+};
+
+/* A picture buffer we gave libavcodec; freed with its last reference. */
+struct dv_lavc_picture {
+	uint8_t *mem;
+	uint64_t seq;			/* packet it was allocated for */
+	struct dv_yuv420_picture yuv;
+};
+
+struct dv_decoder {
+	const struct dv_lavc *lavc;
+	const struct dv_lavc_codec *codec;
+	AVCodecContext *avctx;
+	AVPacket *pkt;
+	AVFrame *frame;
+	struct dv_bytebuf packet;
+	uint64_t packet_seq;		/* packets sent so far */
+	/* The last picture allocated, and our reference keeping it alive. */
+	AVBufferRef *last_ref;
+	struct dv_lavc_picture *last_pic;
+	unsigned int allocs;		/* pictures allocated by this packet */
+	union {
+		struct dv_h264_au_state h264;
+	} state;
+};
+
+static int dv_lavc_h264_packet(struct dv_decoder *dec,
+			       const struct dv_decode_job *job,
+			       int *may_continue)
+{
+	struct dv_h264_au_info info;
+	int ret;
+
+	ret = dv_h264_au_build(&dec->state.h264, job->ctrls, job->ctrls_size,
+			       job->bitstream, job->bitstream_size,
+			       &dec->packet, &info);
+	*may_continue = info.field_pic;
+	return ret;
+}
+
+static void dv_lavc_h264_forget(struct dv_decoder *dec)
+{
+	dv_h264_au_forget(&dec->state.h264);
+}
+
+static const struct dv_lavc_codec dv_lavc_codecs[] = {
+	{ DV_CODEC_ID_H264, "h264", dv_lavc_h264_packet, dv_lavc_h264_forget },
+};
+
+static const struct dv_lavc_codec *dv_lavc_codec_find(uint32_t codec)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dv_lavc_codecs) / sizeof(dv_lavc_codecs[0]); i++)
+		if (dv_lavc_codecs[i].codec == codec)
+			return &dv_lavc_codecs[i];
+	return NULL;
+}
+
+static size_t dv_align(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+static void dv_lavc_picture_free(void *opaque, uint8_t *data)
+{
+	struct dv_lavc_picture *pic = opaque;
+
+	(void)data;
+	/* Runs whenever libavcodec drops its last reference, possibly inside
+	 * avcodec_free_context(): it must not touch the decoder. */
+	free(pic->mem);
+	free(pic);
+}
+
+static int dv_lavc_get_buffer2(AVCodecContext *avctx, AVFrame *frame,
+			       int flags)
+{
+	struct dv_decoder *dec = avctx->opaque;
+	const struct dv_lavc *lavc = dec->lavc;
+	int linesize_align[AV_NUM_DATA_POINTERS];
+	int w = frame->width, h = frame->height;
+	size_t luma_stride, chroma_stride, luma_size, chroma_size, total;
+	struct dv_lavc_picture *pic;
+	unsigned int bps;
+	int i;
+
+	(void)flags;
+	switch (frame->format) {
+	case AV_PIX_FMT_YUV420P:
+	case AV_PIX_FMT_YUVJ420P:
+		bps = 1;
+		break;
+	case AV_PIX_FMT_YUV420P10:
+		bps = 2;
+		break;
+	default:
+		dv_err("lavc: the decoder wants pixel format %d; only 4:2:0 8/10-bit is supported",
+		       frame->format);
+		return AVERROR(EINVAL);
+	}
+	if (w <= 0 || h <= 0)
+		return AVERROR(EINVAL);
+	/* The decoder may write past the visible size (macroblock rows,
+	 * edge emulation): give it the dimensions it asks for. */
+	lavc->avcodec_align_dimensions2(avctx, &w, &h, linesize_align);
+	for (i = 0; i < 3; i++)
+		if (linesize_align[i] > DV_LAVC_ALIGN)
+			return AVERROR(EINVAL);
+	luma_stride = dv_align((size_t)w * bps, DV_LAVC_ALIGN);
+	chroma_stride = dv_align((size_t)(w + 1) / 2 * bps, DV_LAVC_ALIGN);
+	luma_size = luma_stride * (size_t)h;
+	chroma_size = chroma_stride * (size_t)((h + 1) / 2);
+	total = dv_align(luma_size + 2 * chroma_size + DV_LAVC_TAIL,
+			 DV_LAVC_ALIGN);
+
+	pic = calloc(1, sizeof(*pic));
+	if (!pic)
+		return AVERROR(ENOMEM);
+	pic->mem = aligned_alloc(DV_LAVC_ALIGN, total);
+	if (!pic->mem) {
+		free(pic);
+		return AVERROR(ENOMEM);
+	}
+	/* Zeroed: a broken stream must never show what this process's heap
+	 * held before (another client's pictures). */
+	memset(pic->mem, 0, total);
+	pic->seq = dec->packet_seq;
+	pic->yuv.plane[0] = pic->mem;
+	pic->yuv.plane[1] = pic->mem + luma_size;
+	pic->yuv.plane[2] = pic->mem + luma_size + chroma_size;
+	pic->yuv.linesize[0] = (ptrdiff_t)luma_stride;
+	pic->yuv.linesize[1] = (ptrdiff_t)chroma_stride;
+	pic->yuv.linesize[2] = (ptrdiff_t)chroma_stride;
+	/* The picture's own size (the coded size: apply_cropping is off). */
+	pic->yuv.width = (uint32_t)frame->width;
+	pic->yuv.height = (uint32_t)frame->height;
+	pic->yuv.bit_depth = bps == 1 ? 8 : 10;
+
+	frame->buf[0] = lavc->av_buffer_create(pic->mem, total,
+					       dv_lavc_picture_free, pic, 0);
+	if (!frame->buf[0]) {
+		free(pic->mem);
+		free(pic);
+		return AVERROR(ENOMEM);
+	}
+	for (i = 0; i < 3; i++) {
+		frame->data[i] = (uint8_t *)pic->yuv.plane[i];
+		frame->linesize[i] = (int)pic->yuv.linesize[i];
+	}
+	frame->extended_data = frame->data;
+
+	/* The newest allocation is the packet's picture: keep it alive. */
+	lavc->av_buffer_unref(&dec->last_ref);
+	dec->last_ref = lavc->av_buffer_ref(frame->buf[0]);
+	dec->last_pic = dec->last_ref ? pic : NULL;
+	dec->allocs++;
+	return dec->last_ref ? 0 : AVERROR(ENOMEM);
+}
+
+static void dv_lavc_drop_last(struct dv_decoder *dec)
+{
+	dec->lavc->av_buffer_unref(&dec->last_ref);
+	dec->last_pic = NULL;
+}
+
+static int dv_lavc_backend_load(void)
+{
+	const struct dv_lavc *lavc;
+
+	return dv_lavc_load(&lavc);
+}
+
+static int dv_lavc_supports(uint32_t codec)
+{
+	return dv_lavc_codec_find(codec) != NULL;
+}
+
+static void dv_lavc_destroy(struct dv_decoder *dec)
+{
+	const struct dv_lavc *lavc;
+
+	if (!dec)
+		return;
+	lavc = dec->lavc;
+	/* Frees every picture libavcodec holds; ours last. */
+	lavc->avcodec_free_context(&dec->avctx);
+	dv_lavc_drop_last(dec);
+	lavc->av_frame_free(&dec->frame);
+	lavc->av_packet_free(&dec->pkt);
+	dv_bytebuf_free(&dec->packet);
+	free(dec);
+}
+
+static struct dv_decoder *dv_lavc_create(uint32_t codec)
+{
+	const struct dv_lavc_codec *entry = dv_lavc_codec_find(codec);
+	const AVCodec *avcodec;
+	struct dv_decoder *dec;
+	const struct dv_lavc *lavc;
+	int ret;
+
+	if (!entry || dv_lavc_load(&lavc))
+		return NULL;
+	avcodec = lavc->avcodec_find_decoder_by_name(entry->decoder);
+	if (!avcodec) {
+		dv_err("lavc: this libavcodec has no '%s' decoder", entry->decoder);
+		return NULL;
+	}
+	dec = calloc(1, sizeof(*dec));
+	if (!dec)
+		return NULL;
+	dec->lavc = lavc;
+	dec->codec = entry;
+	dv_bytebuf_init(&dec->packet, AV_INPUT_BUFFER_PADDING_SIZE);
+	dec->avctx = lavc->avcodec_alloc_context3(avcodec);
+	dec->pkt = lavc->av_packet_alloc();
+	dec->frame = lavc->av_frame_alloc();
+	if (!dec->avctx || !dec->pkt || !dec->frame)
+		goto fail;
+	dec->avctx->opaque = dec;
+	dec->avctx->get_buffer2 = dv_lavc_get_buffer2;
+	/* Slice threads finish the picture inside send_packet; frame threads
+	 * would not. 0: as many threads as CPUs. */
+	dec->avctx->thread_type = FF_THREAD_SLICE;
+	dec->avctx->thread_count = 0;
+	/* CAPTURE holds the full coded picture, like a hardware decoder's. */
+	dec->avctx->apply_cropping = 0;
+	ret = lavc->avcodec_open2(dec->avctx, avcodec, NULL);
+	if (ret < 0) {
+		dv_err("lavc: opening the '%s' decoder failed (%d)",
+		       entry->decoder, ret);
+		goto fail;
+	}
+	return dec;
+fail:
+	dv_lavc_destroy(dec);
+	return NULL;
+}
+
+static void dv_lavc_reset(struct dv_decoder *dec)
+{
+	dec->lavc->avcodec_flush_buffers(dec->avctx);
+	dv_lavc_drop_last(dec);
+	dec->codec->forget(dec);
+}
+
+/* Releases whatever libavcodec outputs: pictures were written already. */
+static void dv_lavc_drain(struct dv_decoder *dec)
+{
+	while (dec->lavc->avcodec_receive_frame(dec->avctx, dec->frame) >= 0)
+		dec->lavc->av_frame_unref(dec->frame);
+}
+
+static int dv_lavc_decode(struct dv_decoder *dec,
+			  const struct dv_decode_job *job, uint32_t *bytesused)
+{
+	const struct dv_lavc *lavc = dec->lavc;
+	const uint64_t prev_seq = dec->packet_seq;
+	struct dv_lavc_picture *pic;
+	int may_continue = 0;
+	int ret;
+
+	if (job->fmt->codec != dec->codec->codec) {
+		dv_err("lavc: a codec %u job for a codec %u decoder",
+		       job->fmt->codec, dec->codec->codec);
+		return -EINVAL;
+	}
+	ret = dec->codec->build_packet(dec, job, &may_continue);
+	if (ret)
+		return ret;
+
+	if (dec->packet.size > INT32_MAX)
+		return -EINVAL;
+	dec->packet_seq++;
+	dec->allocs = 0;
+	dec->pkt->data = dec->packet.data;
+	dec->pkt->size = (int)dec->packet.size;
+	/* Not reference counted: libavcodec copies it (with padding). */
+	ret = lavc->avcodec_send_packet(dec->avctx, dec->pkt);
+	dec->pkt->data = NULL;
+	dec->pkt->size = 0;
+	dv_lavc_drain(dec);
+	if (ret < 0) {
+		dv_err("lavc: decoding a %zu-byte packet failed (%d)",
+		       dec->packet.size, ret);
+		/* Maybe the parameter sets were refused: send them again. */
+		dec->codec->forget(dec);
+		return -EIO;
+	}
+
+	pic = dec->last_pic;
+	if (pic && pic->seq == dec->packet_seq) {
+		if (dec->allocs > 1)
+			dv_dbg("lavc: packet %llu allocated %u pictures (frame_num gap concealment); the last is its own",
+			       (unsigned long long)dec->packet_seq, dec->allocs);
+	} else if (pic && may_continue && pic->seq == prev_seq) {
+		/* The second field of the previous request's picture: the
+		 * decoder wrote it into that picture's buffer. */
+		dv_dbg("lavc: packet %llu completes the picture of the previous one",
+		       (unsigned long long)dec->packet_seq);
+		pic->seq = dec->packet_seq;
+	} else {
+		dv_err("lavc: packet %llu produced no picture",
+		       (unsigned long long)dec->packet_seq);
+		return -EIO;
+	}
+	return dv_pixel_out_write(&pic->yuv, job->fmt, job->capture,
+				  job->capture_size, bytesused);
+}
+
+const struct dv_backend dv_backend_lavc = {
+	.name = "libavcodec",
+	.load = dv_lavc_backend_load,
+	.supports = dv_lavc_supports,
+	.create = dv_lavc_create,
+	.decode = dv_lavc_decode,
+	.reset = dv_lavc_reset,
+	.destroy = dv_lavc_destroy,
+};
