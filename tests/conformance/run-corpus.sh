@@ -1,0 +1,135 @@
+#!/bin/bash
+# run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--clips 'a b c']
+#               [--timeout S] [--keep]
+#
+# Decodes each clip of an H.264 corpus (made by gen-corpus.sh) with
+#   gst-launch-1.0 filesrc ! h264parse ! ELEMENT ! video/x-raw,format=NV12
+#                  ! filesink
+# hashes every output frame with framemd5.py and compares with the clip's
+# reference (FFmpeg's software decoder). A clip passes when the pipeline
+# exits 0 and every frame is MD5-identical to the reference, in order, with
+# exactly the reference's number of frames: a missing, extra or reordered
+# frame is a failure. Prints one table row per clip and ends with exactly
+# "N passed, M failed"; exit code 1 if anything failed, 2 on bad usage.
+#
+# Runs in the guest (ELEMENT defaults to v4l2slh264dec, our device) or in
+# the guest root on the host (in-root.sh) with a software ELEMENT such as
+# avdec_h264, which validates the corpus, the hashing and the counting.
+#
+# OUT_DIR gets per clip: NAME.log (the pipeline's output), NAME.md5 (the
+# decoded frames' MD5s) and, for failures or with --keep, NAME.nv12.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+usage() { echo "usage: run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--clips 'a b c'] [--timeout S] [--keep]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+corpus=$1 out=$2
+shift 2
+decoder=v4l2slh264dec clips='' timeout_s=120 keep=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--decoder) [ $# -ge 2 ] || usage; decoder=$2; shift 2 ;;
+	--clips) [ $# -ge 2 ] || usage; clips=$2; shift 2 ;;
+	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
+	--keep) keep=1; shift ;;
+	*) usage ;;
+	esac
+done
+[ -f "$corpus/clips.txt" ] || { echo "run-corpus.sh: no $corpus/clips.txt" >&2; exit 2; }
+mkdir -p "$out" || exit 2
+
+# Only the plugins the pipeline needs, and a fresh registry: scanning every
+# plugin of the root takes minutes under TCG, and v4l2codecs registers its
+# elements for the devices present at scan time (a stale registry would
+# miss ours).
+gst=$(mktemp -d /tmp/run-corpus.XXXXXX) || exit 2
+trap 'rm -rf "$gst"' EXIT
+plugins="coreelements app typefindfunctions matroska isomp4 ivfparse videoparsersbad v4l2codecs"
+convert=()
+case $decoder in
+# FFmpeg's decoders output I420, which no caps filter can turn into NV12:
+# convert, as a pure repacking of the chroma (no dithering, no chroma
+# resampling: with those off the result is bit-exact). Our device's element
+# must output NV12 itself, so nothing is inserted for it.
+avdec_*)
+	plugins="$plugins libav videoconvertscale"
+	convert=(videoconvert dither=none chroma-mode=none !)
+	;;
+esac
+libdir=/usr/lib/x86_64-linux-gnu/gstreamer-1.0
+mkdir -p "$gst/plugins"
+for p in $plugins; do
+	[ -e "$libdir/libgst$p.so" ] || { echo "run-corpus.sh: no GStreamer plugin $p" >&2; exit 2; }
+	ln -s "$libdir/libgst$p.so" "$gst/plugins/"
+done
+export GST_PLUGIN_SYSTEM_PATH=$gst/plugins GST_PLUGIN_PATH='' GST_REGISTRY=$gst/registry.bin
+gst-inspect-1.0 "$decoder" >/dev/null 2>&1 ||
+	{ echo "run-corpus.sh: GStreamer has no element $decoder" >&2; exit 2; }
+
+if [ -z "$clips" ]; then
+	clips=$(awk '{ print $1 }' "$corpus/clips.txt")
+fi
+
+passed=0 failed=0
+row() { printf '%-20s %-9s %8s %8s %8s  %-20s %7s\n' "$@"; }
+echo "decoder: $decoder, corpus: $corpus"
+row clip size expected decoded matching result seconds
+for name in $clips; do
+	# clips.txt: name width height frames description
+	w='' h='' frames=''
+	read -r _ w h frames _ < <(awk -v n="$name" '$1 == n' "$corpus/clips.txt")
+	if [ -z "${w:-}" ]; then
+		row "$name" - - - - "FAIL(no such clip)" -
+		failed=$((failed + 1))
+		continue
+	fi
+	start=$(date +%s.%N)
+	raw=$out/$name.nv12
+	rm -f "$raw" "$out/$name.md5"
+	timeout -k 5 "$timeout_s" gst-launch-1.0 -q \
+		filesrc location="$corpus/$name.h264" ! h264parse ! "$decoder" ! "${convert[@]}" \
+		video/x-raw,format=NV12 ! filesink location="$raw" >"$out/$name.log" 2>&1
+	rc=$?
+	seconds=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.2f", $2 - $1 }')
+
+	# Frames at the cropped display size WxH, in GStreamer's default
+	# layout (what filesink gets: the decoders copy to it when downstream
+	# has no GstVideoMeta and the layout differs).
+	touch "$raw"
+	python3 "$here/framemd5.py" "$raw" "$w" "$h" >"$out/$name.md5" 2>>"$out/$name.log"
+	hrc=$?
+	decoded=$(wc -l <"$out/$name.md5")
+	reflines=$(wc -l <"$corpus/$name.md5")
+	want=$(cat "$corpus/$name.frames")
+	# matching: frames identical at the same position; first: first bad one
+	read -r matching first < <(awk 'NR == FNR { ref[FNR] = $1; next }
+		{ if ($1 == ref[FNR]) m++; else if (!bad) bad = FNR }
+		END { print m + 0, bad + 0 }' "$corpus/$name.md5" "$out/$name.md5")
+
+	result=PASS
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		result="FAIL(timeout)"
+	elif [ "$rc" != 0 ]; then
+		result="FAIL(gst exit $rc)"
+	elif [ "$want" != "$frames" ] || [ "$reflines" != "$frames" ]; then
+		result="FAIL(bad reference)"
+	elif [ "$hrc" != 0 ]; then
+		result="FAIL(partial frame)"
+	elif [ "$decoded" != "$frames" ]; then
+		result="FAIL(frame count)"
+	elif [ "$matching" != "$frames" ]; then
+		result="FAIL(frame $((first - 1)))"
+	fi
+	if [ "$result" = PASS ]; then
+		passed=$((passed + 1))
+		[ $keep = 1 ] || rm -f "$raw"
+	else
+		failed=$((failed + 1))
+		if [ "$first" != 0 ]; then
+			echo "first differing frame (0-based): $((first - 1))" >>"$out/$name.log"
+		fi
+	fi
+	row "$name" "${w}x$h" "$frames" "$decoded" "$matching" "$result" "$seconds"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
