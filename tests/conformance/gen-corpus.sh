@@ -14,8 +14,8 @@ source "$(dirname "$0")/../../tools/vm/lib.sh"
 here=$DAEDALUS_TOP/tests/conformance
 [ "$(id -u)" = 0 ] || die "gen-corpus.sh needs root (chroot, mount namespace)"
 root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")
-key=$(hash_inputs "$root" "$0" "$here/make-corpus.sh" "$here/in-root.sh" \
-	"$here/streamcheck.py" "$here/framemd5.py" "$here/custom.cqm")
+key=$(hash_inputs "$root" "$0" "$here/make-corpus.sh" "$here/streamcheck.py" \
+	"$here/framemd5.py" "$here/custom.cqm" "$DAEDALUS_TOP/tools/vm/in-root.sh")
 out=$DAEDALUS_CACHE/corpus/h264-$key
 
 lock "corpus-h264"
@@ -26,8 +26,8 @@ fi
 log "generating the H.264 corpus into $out"
 rm -rf "$out"
 mkdir -p "$out"
-"$here/in-root.sh" "$root" "$out" \
-	"bash /mnt/proj/tests/conformance/make-corpus.sh /mnt/run" 2>"$out/generate.log" ||
+"$DAEDALUS_TOP/tools/vm/in-root.sh" "$out" \
+	bash /mnt/proj/tests/conformance/make-corpus.sh /mnt/run 2>"$out/generate.log" ||
 	{ tail -n 30 "$out/generate.log" >&2; die "corpus generation failed (see $out/generate.log)"; }
 [ "$(wc -l <"$out/clips.txt")" -ge 20 ] || die "corpus has fewer than 20 clips"
 touch "$out/.done"

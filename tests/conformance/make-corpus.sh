@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-corpus.sh OUTDIR -- encode the H.264 conformance clips into OUTDIR and
 # make their per-frame MD5 references. Runs INSIDE the guest root (through
-# gen-corpus.sh and in-root.sh), so the encoder and the reference decoder
+# gen-corpus.sh and tools/vm/in-root.sh), so the encoder and the reference decoder
 # are the guest's own FFmpeg 7.1 + libx264, the same that the cache key
 # names (the root's path is part of it).
 #

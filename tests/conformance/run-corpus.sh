@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--clips 'a b c']
 #               [--timeout S] [--keep]
 #
@@ -12,7 +12,7 @@
 # frame is a failure. Prints one table row per clip and ends with exactly
 # "N passed, M failed"; exit code 1 if anything failed, 2 on bad usage.
 #
-# Runs in the guest (ELEMENT defaults to v4l2slh264dec, our device) or in
+# POSIX sh (the VM test runs it with `sh`). Runs in the guest (ELEMENT defaults to v4l2slh264dec, our device) or in
 # the guest root on the host (in-root.sh) with a software ELEMENT such as
 # avdec_h264, which validates the corpus, the hashing and the counting.
 #
@@ -45,7 +45,7 @@ mkdir -p "$out" || exit 2
 gst=$(mktemp -d /tmp/run-corpus.XXXXXX) || exit 2
 trap 'rm -rf "$gst"' EXIT
 plugins="coreelements app typefindfunctions matroska isomp4 ivfparse videoparsersbad v4l2codecs"
-convert=()
+convert=
 case $decoder in
 # FFmpeg's decoders output I420, which no caps filter can turn into NV12:
 # convert, as a pure repacking of the chroma (no dithering, no chroma
@@ -53,7 +53,7 @@ case $decoder in
 # must output NV12 itself, so nothing is inserted for it.
 avdec_*)
 	plugins="$plugins libav videoconvertscale"
-	convert=(videoconvert dither=none chroma-mode=none !)
+	convert="videoconvert dither=none chroma-mode=none !"
 	;;
 esac
 libdir=/usr/lib/x86_64-linux-gnu/gstreamer-1.0
@@ -62,7 +62,7 @@ for p in $plugins; do
 	[ -e "$libdir/libgst$p.so" ] || { echo "run-corpus.sh: no GStreamer plugin $p" >&2; exit 2; }
 	ln -s "$libdir/libgst$p.so" "$gst/plugins/"
 done
-export GST_PLUGIN_SYSTEM_PATH=$gst/plugins GST_PLUGIN_PATH='' GST_REGISTRY=$gst/registry.bin
+export GST_PLUGIN_SYSTEM_PATH="$gst/plugins" GST_PLUGIN_PATH='' GST_REGISTRY="$gst/registry.bin"
 gst-inspect-1.0 "$decoder" >/dev/null 2>&1 ||
 	{ echo "run-corpus.sh: GStreamer has no element $decoder" >&2; exit 2; }
 
@@ -77,7 +77,9 @@ row clip size expected decoded matching result seconds
 for name in $clips; do
 	# clips.txt: name width height frames description
 	w='' h='' frames=''
-	read -r _ w h frames _ < <(awk -v n="$name" '$1 == n' "$corpus/clips.txt")
+	read -r _ w h frames _ <<EOF
+$(awk -v n="$name" '$1 == n' "$corpus/clips.txt")
+EOF
 	if [ -z "${w:-}" ]; then
 		row "$name" - - - - "FAIL(no such clip)" -
 		failed=$((failed + 1))
@@ -86,8 +88,9 @@ for name in $clips; do
 	start=$(date +%s.%N)
 	raw=$out/$name.nv12
 	rm -f "$raw" "$out/$name.md5"
+	# shellcheck disable=SC2086 # $convert is several words, or none
 	timeout -k 5 "$timeout_s" gst-launch-1.0 -q \
-		filesrc location="$corpus/$name.h264" ! h264parse ! "$decoder" ! "${convert[@]}" \
+		filesrc location="$corpus/$name.h264" ! h264parse ! "$decoder" ! $convert \
 		video/x-raw,format=NV12 ! filesink location="$raw" >"$out/$name.log" 2>&1
 	rc=$?
 	seconds=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.2f", $2 - $1 }')
@@ -102,9 +105,11 @@ for name in $clips; do
 	reflines=$(wc -l <"$corpus/$name.md5")
 	want=$(cat "$corpus/$name.frames")
 	# matching: frames identical at the same position; first: first bad one
-	read -r matching first < <(awk 'NR == FNR { ref[FNR] = $1; next }
-		{ if ($1 == ref[FNR]) m++; else if (!bad) bad = FNR }
-		END { print m + 0, bad + 0 }' "$corpus/$name.md5" "$out/$name.md5")
+	read -r matching first <<EOF
+$(awk 'NR == FNR { ref[FNR] = $1; next }
+	{ if ($1 == ref[FNR]) m++; else if (!bad) bad = FNR }
+	END { print m + 0, bad + 0 }' "$corpus/$name.md5" "$out/$name.md5")
+EOF
 
 	result=PASS
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # selftest.sh -- prove the corpus and run-corpus.sh right without our device
-# (host side, as root; no QEMU): in the guest root (in-root.sh),
+# (host side, as root; no QEMU): in the guest root (tools/vm/in-root.sh),
 #  1. FFmpeg's decoder inside GStreamer (avdec_h264) passes every clip:
 #     this validates the references, framemd5.py's reading of GStreamer's
 #     layout (cropped and padded sizes), and the frame counting;
@@ -14,22 +14,23 @@ source "$(dirname "$0")/../../tools/vm/lib.sh"
 
 here=$DAEDALUS_TOP/tests/conformance
 [ "$(id -u)" = 0 ] || die "selftest.sh needs root (chroot, mount namespace)"
-root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")
 corpus=$("$here/gen-corpus.sh")
 work=$(mktemp -d /tmp/conformance-selftest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 bad=0
 oops() { log "selftest: $*"; bad=1; }
 
-# run NAME CORPUS ARGS... -- run-corpus.sh in the guest root; its output
-# goes to $work/NAME.txt and the terminal, its exit code to $work/NAME.rc
+# run NAME CORPUS ARGS... -- run-corpus.sh in the guest root, with `sh`
+# as the VM test does, on a copy of CORPUS; its output goes to
+# $work/NAME.txt and the terminal, its exit code to $work/NAME.rc
 run() {
 	local name=$1 dir=$2
 	shift 2
 	local rc=0
-	mkdir -p "$work/$name"
-	"$here/in-root.sh" --corpus "$dir" "$root" "$work/$name" \
-		"bash /mnt/proj/tests/conformance/run-corpus.sh /mnt/run/corpus /mnt/run/out $*" \
+	mkdir -p "$work/$name/corpus"
+	cp "$dir"/*.h264 "$dir"/*.md5 "$dir"/*.frames "$dir/clips.txt" "$work/$name/corpus/"
+	"$DAEDALUS_TOP/tools/vm/in-root.sh" "$work/$name" \
+		sh /mnt/proj/tests/conformance/run-corpus.sh /mnt/run/corpus /mnt/run/out "$@" \
 		>"$work/$name.txt" || rc=$?
 	cat "$work/$name.txt"
 	echo "$rc" >"$work/$name.rc"
@@ -64,7 +65,7 @@ python3 "$here/mutate.py" drop-slice "$corpus/crop_174x98.h264" "$dmg/crop_174x9
 # shifted (nothing else changes, so only the count and order can tell)
 python3 "$here/mutate.py" drop-slice "$corpus/main_cavlc_b.h264" "$dmg/main_cavlc_b.h264" nonref
 run damaged "$dmg" --decoder avdec_h264 \
-	--clips "'cbp_cavlc high_8x8dct cqm_custom crop_174x98 main_cavlc_b no_such_clip mbaff_tff'"
+	--clips "cbp_cavlc high_8x8dct cqm_custom crop_174x98 main_cavlc_b no_such_clip mbaff_tff"
 expect damaged cbp_cavlc "FAIL(frame 6)"
 expect damaged high_8x8dct "FAIL(frame 2)"
 expect damaged cqm_custom "FAIL(bad reference)"
