@@ -66,7 +66,9 @@ int dv_ctrl_records_check(const uint8_t *records, size_t size)
 			return ret;
 		/* Blocks hold a handful of records: quadratic is fine. */
 		while (scan < rec.payload - sizeof(struct dv_ctrl_record)) {
-			dv_ctrl_record_next(records, size, &scan, &other);
+			/* Records before this one were read once already. */
+			if (dv_ctrl_record_next(records, size, &scan, &other))
+				return -EINVAL;
 			if (other.id == rec.id) {
 				dv_err("control records: control 0x%08x appears twice",
 				       rec.id);
@@ -88,7 +90,9 @@ int dv_ctrl_records_get(const uint8_t *records, size_t size, uint32_t id,
 	while (pos < size) {
 		struct dv_ctrl_record_pos rec;
 
-		dv_ctrl_record_next(records, size, &pos, &rec);
+		/* Checked above: cannot fail, but never use an unread record. */
+		if (dv_ctrl_record_next(records, size, &pos, &rec))
+			return -EINVAL;
 		if (rec.id != id)
 			continue;
 		if (rec.size != out_size) {
