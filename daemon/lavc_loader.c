@@ -117,7 +117,11 @@ static int dv_lavc_do_load(void)
 
 	avcodec = dv_dlopen_major("libavcodec", LIBAVCODEC_VERSION_MAJOR);
 	if (!avcodec) {
-		dv_lavc_report_missing(dlerror());
+		char why[256];
+
+		/* Copied: the probes' dlopen() calls reuse dlerror()'s buffer. */
+		snprintf(why, sizeof(why), "%s", dlerror());
+		dv_lavc_report_missing(why);
 		return -ENOENT;
 	}
 	/* libavcodec depends on its libavutil: this finds the loaded one. */
