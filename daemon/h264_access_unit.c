@@ -72,20 +72,13 @@ static int dv_h264_get_ctrls(const uint8_t *ctrls, size_t ctrls_size,
 }
 
 /* Appends a parameter set NAL unit unless it is the one last sent. */
-static int dv_h264_au_add_param(struct dv_bytebuf *out, uint8_t *last,
-				size_t *last_size, const uint8_t *nal,
+static int dv_h264_au_add_param(struct dv_bytebuf *out, const uint8_t *last,
+				size_t last_size, const uint8_t *nal,
 				size_t size)
 {
-	int ret;
-
-	if (size == *last_size && !memcmp(nal, last, size))
+	if (size == last_size && !memcmp(nal, last, size))
 		return 0;
-	ret = dv_bytebuf_append(out, nal, size);
-	if (!ret) {
-		memcpy(last, nal, size);
-		*last_size = size;
-	}
-	return ret;
+	return dv_bytebuf_append(out, nal, size);
 }
 
 int dv_h264_au_build(struct dv_h264_au_state *st, const uint8_t *ctrls,
@@ -115,9 +108,9 @@ int dv_h264_au_build(struct dv_h264_au_state *st, const uint8_t *ctrls,
 					pps, sizeof(pps), &pps_size);
 	if (ret)
 		return ret;
-	ret = dv_h264_au_add_param(out, st->sps, &st->sps_size, sps, sps_size);
+	ret = dv_h264_au_add_param(out, st->sps, st->sps_size, sps, sps_size);
 	if (!ret)
-		ret = dv_h264_au_add_param(out, st->pps, &st->pps_size, pps,
+		ret = dv_h264_au_add_param(out, st->pps, st->pps_size, pps,
 					   pps_size);
 	if (ret)
 		return ret;
@@ -140,6 +133,11 @@ int dv_h264_au_build(struct dv_h264_au_state *st, const uint8_t *ctrls,
 		       bitstream_size, c.annex_b ? "Annex-B" : "no start code");
 		return -EINVAL;
 	}
+	/* Remembered only now: a request that fails here sends nothing. */
+	memcpy(st->sps, sps, sps_size);
+	st->sps_size = sps_size;
+	memcpy(st->pps, pps, pps_size);
+	st->pps_size = pps_size;
 	info->field_pic = c.have_decode &&
 			  (c.decode.flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC);
 	return 0;

@@ -195,9 +195,14 @@ static void test_access_unit(void)
 	count_types(&au, count);
 	CHECK_EQ(count[7] + count[8], 2);
 
-	/* No slice: an error. */
+	/* No slice: an error, and the parameter sets count as not sent. */
+	dv_h264_au_forget(&st);
 	CHECK_EQ(dv_h264_au_build(&st, ctrls.buf, ctrls.size, sei_only,
 				  sizeof(sei_only), &au, &info), -EINVAL);
+	CHECK_EQ(dv_h264_au_build(&st, ctrls.buf, ctrls.size, buf, sizeof(buf),
+				  &au, &info), 0);
+	count_types(&au, count);
+	CHECK_EQ(count[7] + count[8], 2);
 
 	/* No start code: the buffer is the slice. */
 	make_ctrls(&ctrls, V4L2_STATELESS_H264_START_CODE_NONE);
