@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
-VM_TESTS=(module-load requests gst-inspect compliance)
+VM_TESTS=(module-load requests gst-inspect compliance conformance-h264 daemon-lifecycle)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -40,9 +40,34 @@ else
 	record "FAIL style/checkpatch"
 fi
 
+# The daemon's unit tests, under ASan + UBSan, outside the VM but inside the
+# guest root, against the FFmpeg the daemon loads there.
+unit_log=$top/build/unit.log
+"$top/tools/vm/in-root.sh" "$top/build/unit" sh -c '
+	rm -rf /mnt/run/asan &&
+	meson setup -Db_sanitize=address,undefined -Db_lundef=false \
+		/mnt/run/asan /mnt/proj >/dev/null &&
+	meson test -C /mnt/run/asan --print-errorlogs' >"$unit_log" 2>&1
+unit_rc=$?
+awk '$1 ~ /^[0-9]+\/[0-9]+$/ && $3 == "OK" { print "PASS unit/" $2 }
+     $1 ~ /^[0-9]+\/[0-9]+$/ && $3 ~ /FAIL|TIMEOUT|ERROR/ { print "FAIL unit/" $2 }' \
+	"$unit_log" | tee -a "$results"
+if [ $unit_rc != 0 ]; then
+	tail -n 40 "$unit_log" >&2
+	record "FAIL unit/meson-test"
+fi
+
+# The conformance corpus, generated with the guest root's encoders.
+DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || record "FAIL build/corpus"
+export DAEDALUS_CORPUS
+
 for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" "${VM_TESTS[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
+	# One line per clip, from the runner's table.
+	table=$top/build/vm/$k/conformance-h264.log
+	[ -f "$table" ] && awk -v k="$k" 'NF >= 7 && $6 ~ /^(PASS|FAIL)/ {
+		print (($6 == "PASS") ? "PASS " : "FAIL ") k "/h264/" $1 }' "$table" | tee -a "$results"
 done
 
 passed=$(grep -c '^PASS ' "$results")

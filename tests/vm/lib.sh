@@ -72,3 +72,35 @@ gst_env() {
 	export GST_PLUGIN_SYSTEM_PATH=$dir
 	export GST_REGISTRY=/tmp/gst-registry-$$.bin
 }
+
+# Start the daemon in the background (log in /mnt/run/daemon-N.log) and wait
+# until it is attached. Sets DAEMON_PID.
+start_daemon() {
+	DAEMON_RUNS=$((${DAEMON_RUNS:-0} + 1))
+	DAEMON_LOG=/mnt/run/daemon-$DAEMON_RUNS.log
+	"$DAEMON" daemon --verbose "$@" >"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	i=0
+	while ! grep -q "attached to" "$DAEMON_LOG"; do
+		kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon exited: $(cat "$DAEMON_LOG")"
+		[ $i -lt 300 ] || fail "daemon did not attach"
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+stop_daemon() {
+	kill -TERM "$DAEMON_PID"
+	wait "$DAEMON_PID" || fail "daemon exited with $? on SIGTERM"
+}
+
+# wait_for SECONDS CMD... -- poll CMD every 0.05 s until it succeeds
+wait_for() {
+	limit=$1
+	shift
+	end=$(awk -v l="$limit" '{ print $1 + l }' /proc/uptime)
+	until "$@"; do
+		awk -v e="$end" '{ exit !($1 > e) }' /proc/uptime && return 1
+		sleep 0.05
+	done
+}

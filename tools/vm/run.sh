@@ -43,10 +43,26 @@ if grep -q 'warning:' "$run/module-build.log"; then
 fi
 cp "$run/src/kernel/daedalus_v4l2.ko" "$run/"
 
+# The daemon is built inside the guest root, against the FFmpeg and dav1d
+# headers of the libraries it will load there.
+if [ -f "$DAEDALUS_TOP/meson.build" ]; then
+	log "building the daemon in the guest root"
+	"$DAEDALUS_TOP/tools/vm/in-root.sh" "$run" sh -c \
+		'meson setup --buildtype=debugoptimized /mnt/run/daemon-build /mnt/proj &&
+		 ninja -C /mnt/run/daemon-build' >"$run/daemon-build.log" 2>&1 ||
+		{ tail -n 40 "$run/daemon-build.log" >&2; die "daemon build failed"; }
+fi
+if [ -n "${DAEDALUS_CORPUS:-}" ]; then
+	mkdir -p "$run/corpus"
+	find "$DAEDALUS_CORPUS" -maxdepth 1 -type f -exec cp {} "$run/corpus/" \;
+fi
+
 cat >"$run/env" <<ENV
 TESTS="$*"
 KVER=$kver
 MODULE=/mnt/run/daedalus_v4l2.ko
+DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
+CORPUS=/mnt/run/corpus
 ENV
 
 case $accel in

@@ -1,0 +1,75 @@
+# timeout: 900
+# The daemon's life: the bridge is root-only and takes one daemon; a daemon
+# SIGKILLed mid-stream costs the client ERROR buffers within 1 s and no
+# hang; a restarted daemon decodes the next stream exactly; a stopped
+# (SIGSTOP) daemon's jobs are ended by the watchdog; SIGTERM exits cleanly.
+. /mnt/proj/tests/vm/lib.sh
+
+load_module job_timeout_ms=1500
+gst_env
+video=$(video_node daedalus-v4l2)
+media=$(media_node daedalus-v4l2)
+
+[ "$(stat -c %a /dev/daedalus-v4l2)" = 600 ] || fail "bridge node is not 0600"
+[ "$(stat -c %U /dev/daedalus-v4l2)" = root ] || fail "bridge node is not root's"
+
+start_daemon
+say "second daemon:"
+rc=0
+"$DAEMON" daemon >/tmp/second.log 2>&1 || rc=$?
+cat /tmp/second.log
+[ $rc = 3 ] || fail "a second daemon exited with $rc, not 3"
+grep -q "another daemon is attached" /tmp/second.log || fail "no clear message"
+
+# A stream long enough to be killed in the middle of.
+ffmpeg -loglevel error -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 250 \
+	-c:v libx264 -x264-params bframes=2:keyint=50 -threads 1 /tmp/long.h264
+decode_long() {
+	timeout 120 gst-launch-1.0 -q filesrc location=/tmp/long.h264 ! h264parse ! \
+		v4l2slh264dec ! fakesink >"/tmp/gst-$1.log" 2>&1
+}
+
+say "SIGKILL mid-stream"
+done0=$(dv_stat jobs_done)
+decode_long kill &
+gst=$!
+wait_for 60 sh -c "[ \$(awk '\$1 == \"jobs_done:\" { print \$2 }' /sys/kernel/debug/daedalus-v4l2/stats) -ge $((done0 + 20)) ]" ||
+	fail "the decode did not get going"
+kill -KILL "$DAEMON_PID"
+t0=$(cut -d' ' -f1 /proc/uptime)
+wait_for 1 sh -c '[ "$(awk '"'"'$1 == "jobs_pending:" { print $2 }'"'"' /sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
+	fail "jobs still pending 1 s after the daemon died"
+say "all jobs ended $(awk -v t="$t0" '{ print $1 - t }' /proc/uptime) s after SIGKILL"
+rc=0
+wait $gst || rc=$?
+[ $rc != 124 ] || fail "the client hung after the daemon died"
+say "client ended with $rc: $(tail -n 2 /tmp/gst-kill.log | tr '\n' ' ')"
+wait_for 5 sh -c '[ "$(awk '"'"'$1 == "contexts:" { print $2 }'"'"' /sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
+	fail "contexts left open"
+
+say "restarted daemon decodes the next stream exactly"
+start_daemon
+sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/after-kill \
+	--clips "$(head -n1 "$CORPUS/clips.txt" | cut -d' ' -f1)" ||
+	fail "decode after restart is wrong"
+
+say "SIGSTOP: the watchdog ends the stopped daemon's jobs"
+kill -STOP "$DAEMON_PID"
+cc -O1 -o /tmp/request-client /mnt/proj/tests/clients/request-client.c
+rc=0
+/tmp/request-client --only-requests --max-seconds 3 "$video" "$media" || rc=$?
+kill -CONT "$DAEMON_PID"
+[ $rc = 0 ] || fail "requests to a stopped daemon did not end with ERROR in time"
+dmesg | grep -q "timed out after 1500 ms" || fail "no watchdog log line"
+
+say "the resumed daemon still decodes exactly"
+sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/after-stop \
+	--clips "$(head -n1 "$CORPUS/clips.txt" | cut -d' ' -f1)" ||
+	fail "decode after SIGCONT is wrong"
+
+stop_daemon
+grep -q "stopping on signal" "$DAEMON_LOG" || fail "no clean exit on SIGTERM"
+[ "$(dv_stat jobs_pending)" = 0 ] || fail "jobs left pending"
+[ "$(dv_stat contexts)" = 0 ] || fail "contexts left open"
+unload_module
+say "ok"
