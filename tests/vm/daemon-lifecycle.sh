@@ -35,11 +35,18 @@ decode_long kill &
 gst=$!
 wait_for 60 sh -c "[ \$(awk '\$1 == \"jobs_done:\" { print \$2 }' /sys/kernel/debug/daedalus-v4l2/stats) -ge $((done0 + 20)) ]" ||
 	fail "the decode did not get going"
+echo "daedalus-test: SIGKILL to the daemon" >/dev/kmsg
 kill -KILL "$DAEMON_PID"
-t0=$(cut -d' ' -f1 /proc/uptime)
-wait_for 1 sh -c '[ "$(awk '"'"'$1 == "jobs_pending:" { print $2 }'"'"' /sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
-	fail "jobs still pending 1 s after the daemon died"
-say "all jobs ended $(awk -v t="$t0" '{ print $1 - t }' /proc/uptime) s after SIGKILL"
+wait_for 10 sh -c '[ "$(awk '"'"'$1 == "jobs_pending:" { print $2 }'"'"' /sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
+	fail "jobs still pending 10 s after the daemon died"
+# Measured on the kernel's clock: shell tools are slow under emulation.
+took=$(dmesg | awk '
+	function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+	/daedalus-test: SIGKILL/ { k = ts($0) }
+	/bridge: daemon detached/ && k { print ts($0) - k; exit }')
+say "the daemon's jobs ended ${took:-?} s after SIGKILL"
+[ -n "$took" ] && awk -v t="$took" 'BEGIN { exit !(t < 1.0) }' ||
+	fail "jobs were not ended within 1 s of SIGKILL"
 rc=0
 wait $gst || rc=$?
 [ $rc != 124 ] || fail "the client hung after the daemon died"
