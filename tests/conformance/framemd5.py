@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""framemd5.py FILE WIDTH HEIGHT [--format nv12|p010] [--layout gst|tight]
+"""framemd5.py FILE WIDTH HEIGHT [--format nv12|p010] [--layout gst|tight|planar]
                                  [--interlaced]
 
 Prints one MD5 (lowercase hex) per frame of a raw 4:2:0 semi-planar video
@@ -29,6 +29,12 @@ in GStreamer 1.26, gst_video_info_set_format()):
 Both formats checked against FFmpeg's framemd5 (nv12 / p010le) of x264
 clips decoded by avdec_h264 in GStreamer, at 174x98, 350x286, 1920x1080.
 --layout tight reads FFmpeg rawvideo (rows exactly as hashed, no padding).
+--layout planar reads FFmpeg rawvideo in the decoders' own planar format
+(yuv420p for nv12, yuv420p10le for p010: 10-bit values in the low bits)
+and hashes it as the NV12/P010 bytes above (chroma interleaved, 10-bit
+samples shifted into the top bits): the reference without FFmpeg's
+swscale, whose yuv420p10le to p010le conversion leaves the last chroma
+sample of a line zero at odd widths (FFmpeg 7.1).
 
 Exit code: 0, or 2 when the file does not hold a whole number of frames
 (the complete frames are still printed; the partial one is reported on
@@ -36,6 +42,7 @@ stderr), or 1 on bad arguments.
 """
 
 import argparse
+import array
 import hashlib
 import os
 import sys
@@ -61,13 +68,57 @@ def layout(width, height, bps, kind, interlaced):
     return stride * (rows + c_rows), stride, stride * rows, stride
 
 
+def planar(path, w, h, bps):
+    """Hash planar 4:2:0 frames (tight) as NV12/P010."""
+    cw, ch = (w + 1) // 2, (h + 1) // 2
+    ysize, csize = w * h * bps, cw * ch * bps
+    fsize = ysize + 2 * csize
+    total = os.path.getsize(path)
+    nframes, rest = divmod(total, fsize)
+    with open(path, "rb") as f:
+        for _ in range(nframes):
+            frame = f.read(fsize)
+            y = frame[:ysize]
+            cb = frame[ysize:ysize + csize]
+            cr = frame[ysize + csize:]
+            if bps == 1:
+                uv = bytearray(2 * csize)
+                uv[0::2] = cb
+                uv[1::2] = cr
+            else:
+                ys = array.array("H", y)
+                us = array.array("H", cb)
+                vs = array.array("H", cr)
+                if sys.byteorder != "little":
+                    for a in (ys, us, vs):
+                        a.byteswap()
+                yv = array.array("H", (v << 6 for v in ys))
+                inter = array.array("H", bytes(4 * cw * ch))
+                inter[0::2] = array.array("H", (v << 6 for v in us))
+                inter[1::2] = array.array("H", (v << 6 for v in vs))
+                if sys.byteorder != "little":
+                    yv.byteswap()
+                    inter.byteswap()
+                y, uv = yv.tobytes(), inter.tobytes()
+            md5 = hashlib.md5()
+            md5.update(y)
+            md5.update(uv)
+            sys.stdout.write(md5.hexdigest() + "\n")
+    if rest:
+        print(f"framemd5.py: {path}: not a whole number of planar frames",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file")
     ap.add_argument("width", type=int)
     ap.add_argument("height", type=int)
     ap.add_argument("--format", choices=("nv12", "p010"), default="nv12")
-    ap.add_argument("--layout", choices=("gst", "tight"), default="gst")
+    ap.add_argument("--layout", choices=("gst", "tight", "planar"),
+                    default="gst")
     ap.add_argument("--interlaced", action="store_true",
                     help="GStreamer layout of interlaced caps")
     args = ap.parse_args()
@@ -76,6 +127,8 @@ def main():
 
     bps = 2 if args.format == "p010" else 1
     w, h = args.width, args.height
+    if args.layout == "planar":
+        return planar(args.file, w, h, bps)
     fsize, ystride, coff, cstride = layout(w, h, bps, args.layout,
                                            args.interlaced)
     yrow = w * bps

@@ -2,9 +2,12 @@
 # run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--clips 'a b c']
 #               [--timeout S] [--keep]
 #
-# Decodes each clip of an H.264 corpus (made by gen-corpus.sh) with
-#   gst-launch-1.0 filesrc ! h264parse ! ELEMENT ! video/x-raw,format=NV12
-#                  ! filesink
+# Decodes each clip of a corpus (made by gen-corpus.sh [h264|vp9]) with
+#   H.264 (NAME.h264): gst-launch-1.0 filesrc ! h264parse ! ELEMENT
+#                      ! video/x-raw,format=NV12 ! filesink
+#   VP9 (NAME.ivf):    gst-launch-1.0 filesrc ! ivfparse ! vp9parse ! ELEMENT
+#                      ! video/x-raw,format=NV12|P010_10LE ! filesink
+# (the pixel format is the clip's column in clips.txt, NV12 by default),
 # hashes every output frame with framemd5.py and compares with the clip's
 # reference (FFmpeg's software decoder). A clip passes when the pipeline
 # exits 0 and every frame is MD5-identical to the reference, in order, with
@@ -12,12 +15,14 @@
 # frame is a failure. Prints one table row per clip and ends with exactly
 # "N passed, M failed"; exit code 1 if anything failed, 2 on bad usage.
 #
-# POSIX sh (the VM test runs it with `sh`). Runs in the guest (ELEMENT defaults to v4l2slh264dec, our device) or in
-# the guest root on the host (in-root.sh) with a software ELEMENT such as
-# avdec_h264, which validates the corpus, the hashing and the counting.
+# POSIX sh (the VM test runs it with `sh`). Runs in the guest (ELEMENT
+# defaults to our device's element for the clip's codec: v4l2slh264dec,
+# v4l2slvp9dec) or in the guest root on the host (in-root.sh) with a
+# software ELEMENT such as avdec_h264 or avdec_vp9, which validates the corpus, the hashing and the counting.
 #
 # OUT_DIR gets per clip: NAME.log (the pipeline's output), NAME.md5 (the
-# decoded frames' MD5s) and, for failures or with --keep, NAME.nv12.
+# decoded frames' MD5s) and, for failures or with --keep, NAME.nv12 or
+# NAME.p010.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +30,7 @@ usage() { echo "usage: run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--c
 [ $# -ge 2 ] || usage
 corpus=$1 out=$2
 shift 2
-decoder=v4l2slh264dec clips='' timeout_s=120 keep=0
+decoder='' clips='' timeout_s=120 keep=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--decoder) [ $# -ge 2 ] || usage; decoder=$2; shift 2 ;;
@@ -45,16 +50,8 @@ mkdir -p "$out" || exit 2
 gst=$(mktemp -d /tmp/run-corpus.XXXXXX) || exit 2
 trap 'rm -rf "$gst"' EXIT
 plugins="coreelements app typefindfunctions matroska isomp4 ivfparse videoparsersbad v4l2codecs"
-convert=
 case $decoder in
-# FFmpeg's decoders output I420, which no caps filter can turn into NV12:
-# convert, as a pure repacking of the chroma (no dithering, no chroma
-# resampling: with those off the result is bit-exact). Our device's element
-# must output NV12 itself, so nothing is inserted for it.
-avdec_*)
-	plugins="$plugins libav videoconvertscale"
-	convert="videoconvert dither=none chroma-mode=none !"
-	;;
+avdec_*) plugins="$plugins libav videoconvertscale" ;;
 esac
 libdir=/usr/lib/x86_64-linux-gnu/gstreamer-1.0
 mkdir -p "$gst/plugins"
@@ -63,7 +60,7 @@ for p in $plugins; do
 	ln -s "$libdir/libgst$p.so" "$gst/plugins/"
 done
 export GST_PLUGIN_SYSTEM_PATH="$gst/plugins" GST_PLUGIN_PATH='' GST_REGISTRY="$gst/registry.bin"
-gst-inspect-1.0 "$decoder" >/dev/null 2>&1 ||
+[ -z "$decoder" ] || gst-inspect-1.0 "$decoder" >/dev/null 2>&1 ||
 	{ echo "run-corpus.sh: GStreamer has no element $decoder" >&2; exit 2; }
 
 if [ -z "$clips" ]; then
@@ -72,26 +69,47 @@ fi
 
 passed=0 failed=0
 row() { printf '%-20s %-9s %8s %8s %8s  %-20s %7s\n' "$@"; }
-echo "decoder: $decoder, corpus: $corpus"
+echo "decoder: ${decoder:-per codec}, corpus: $corpus"
 row clip size expected decoded matching result seconds
 for name in $clips; do
-	# clips.txt: name width height frames description
-	w='' h='' frames=''
-	read -r _ w h frames _ <<EOF
+	# clips.txt: name width height frames [format] description; format
+	# (nv12 or p010) is optional, nv12 when absent (the H.264 corpus)
+	w='' h='' frames='' fmt=''
+	read -r _ w h frames fmt _ <<EOF
 $(awk -v n="$name" '$1 == n' "$corpus/clips.txt")
 EOF
+	case $fmt in
+	nv12|p010) ;;
+	*) fmt=nv12 ;;
+	esac
+	if [ -f "$corpus/$name.h264" ]; then
+		file=$corpus/$name.h264 parse=h264parse element=${decoder:-v4l2slh264dec}
+	else
+		file=$corpus/$name.ivf parse="ivfparse ! vp9parse" element=${decoder:-v4l2slvp9dec}
+	fi
+	caps=NV12
+	[ "$fmt" = nv12 ] || caps=P010_10LE
+	convert=
+	case $element in
+	# FFmpeg's decoders output I420 (I420_10LE), which no caps filter
+	# can turn into NV12 (P010): convert, as a pure repacking of the
+	# chroma (no dithering, no chroma resampling: with those off the
+	# result is bit-exact; for 10 bits a shift into the high bits). Our
+	# device's element must output NV12/P010 itself: nothing inserted.
+	avdec_*) convert="videoconvert dither=none chroma-mode=none !" ;;
+	esac
 	if [ -z "${w:-}" ]; then
 		row "$name" - - - - "FAIL(no such clip)" -
 		failed=$((failed + 1))
 		continue
 	fi
 	start=$(date +%s.%N)
-	raw=$out/$name.nv12
+	raw=$out/$name.$fmt
 	rm -f "$raw" "$out/$name.md5"
-	# shellcheck disable=SC2086 # $convert is several words, or none
+	# shellcheck disable=SC2086 # $parse, $convert: several words, or none
 	timeout -k 5 "$timeout_s" gst-launch-1.0 -q \
-		filesrc location="$corpus/$name.h264" ! h264parse ! "$decoder" ! $convert \
-		video/x-raw,format=NV12 ! filesink location="$raw" >"$out/$name.log" 2>&1
+		filesrc location="$file" ! $parse ! "$element" ! $convert \
+		video/x-raw,format=$caps ! filesink location="$raw" >"$out/$name.log" 2>&1
 	rc=$?
 	seconds=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.2f", $2 - $1 }')
 
@@ -99,7 +117,7 @@ EOF
 	# layout (what filesink gets: the decoders copy to it when downstream
 	# has no GstVideoMeta and the layout differs).
 	touch "$raw"
-	python3 "$here/framemd5.py" "$raw" "$w" "$h" >"$out/$name.md5" 2>>"$out/$name.log"
+	python3 "$here/framemd5.py" --format "$fmt" "$raw" "$w" "$h" >"$out/$name.md5" 2>>"$out/$name.log"
 	hrc=$?
 	decoded=$(wc -l <"$out/$name.md5")
 	reflines=$(wc -l <"$corpus/$name.md5")
