@@ -20,13 +20,17 @@
 #include <string.h>
 
 #include <libavutil/pixfmt.h>
+#include <linux/v4l2-controls.h>
 
 #include "backend.h"
 #include "bytebuf.h"
+#include "ctrl_records.h"
 #include "h264_access_unit.h"
 #include "lavc_loader.h"
 #include "log.h"
 #include "pixel_out.h"
+#include "vp9_header.h"
+#include "vp9_slots.h"
 
 /* Picture memory alignment and line alignment: enough for any SIMD
  * libavcodec uses (its STRIDE_ALIGN is at most 64). */
@@ -35,6 +39,7 @@
 #define DV_LAVC_TAIL		256
 
 struct dv_decoder;
+struct dv_lavc_picture;
 
 struct dv_lavc_codec {
 	uint32_t codec;			/* DV_CODEC_ID_* */
@@ -48,6 +53,12 @@ struct dv_lavc_codec {
 			    const struct dv_decode_job *job, int *may_continue);
 	/* Forgets the codec's stream state (reset, or after an error). */
 	void (*forget)(struct dv_decoder *dec);
+	/*
+	 * Optional, after the packet was consumed: turns *@pic, the picture
+	 * allocated for it (NULL if none), into the request's picture.
+	 * Returns 0 or a negative errno.
+	 */
+	int (*picture)(struct dv_decoder *dec, struct dv_lavc_picture **pic);
 };
 
 /* A picture buffer we gave libavcodec; freed with its last reference. */
@@ -71,7 +82,17 @@ struct dv_decoder {
 	unsigned int allocs;		/* pictures allocated by this packet */
 	union {
 		struct dv_h264_au_state h264;
+		struct {
+			struct dv_vp9_header hdr;	/* of the current job */
+			struct dv_vp9_slots slots;	/* dv_lavc_held items */
+		} vp9;
 	} state;
+};
+
+/* A reference of ours to a picture, as VP9's reference slots hold them. */
+struct dv_lavc_held {
+	AVBufferRef *buf;
+	struct dv_lavc_picture *pic;
 };
 
 static int dv_lavc_h264_packet(struct dv_decoder *dec,
@@ -93,8 +114,111 @@ static void dv_lavc_h264_forget(struct dv_decoder *dec)
 	dv_h264_au_forget(&dec->state.h264);
 }
 
+/*
+ * VP9: the OUTPUT buffer is one whole frame, which is the packet. Hidden
+ * frames are decoded into a picture of their own like any other;
+ * show_existing_frame allocates nothing: its picture is the one in the
+ * reference slot it names, which only we can tell (vp9_slots.c).
+ */
+static void *dv_lavc_held_ref(void *opaque, void *item)
+{
+	struct dv_decoder *dec = opaque;
+	struct dv_lavc_held *from = item, *held = malloc(sizeof(*held));
+
+	if (!held)
+		return NULL;
+	held->buf = dec->lavc->av_buffer_ref(from->buf);
+	held->pic = from->pic;
+	if (!held->buf) {
+		free(held);
+		return NULL;
+	}
+	return held;
+}
+
+static void dv_lavc_held_unref(void *opaque, void *item)
+{
+	struct dv_decoder *dec = opaque;
+	struct dv_lavc_held *held = item;
+
+	dec->lavc->av_buffer_unref(&held->buf);
+	free(held);
+}
+
+static void dv_lavc_vp9_forget(struct dv_decoder *dec)
+{
+	const struct dv_vp9_slot_ops ops = {
+		dv_lavc_held_ref, dv_lavc_held_unref, dec,
+	};
+
+	dv_vp9_slots_clear(&dec->state.vp9.slots, &ops);
+}
+
+static int dv_lavc_vp9_packet(struct dv_decoder *dec,
+			      const struct dv_decode_job *job,
+			      int *may_continue)
+{
+	struct dv_vp9_header *hdr = &dec->state.vp9.hdr;
+	struct v4l2_ctrl_vp9_frame frame;
+	int ret;
+
+	*may_continue = 0;
+	ret = dv_vp9_header_parse(job->bitstream, job->bitstream_size, hdr);
+	if (ret) {
+		dv_err("vp9: the OUTPUT buffer does not start with a VP9 frame header");
+		return ret;
+	}
+	/* The frame control is informative here: libavcodec reads the
+	 * bitstream. Say so when the two disagree. */
+	if (!dv_ctrl_records_get(job->ctrls, job->ctrls_size,
+				 V4L2_CID_STATELESS_VP9_FRAME, &frame,
+				 sizeof(frame)) &&
+	    !hdr->show_existing_frame &&
+	    (frame.profile != hdr->profile ||
+	     !(frame.flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME) != !hdr->key_frame ||
+	     !(frame.flags & V4L2_VP9_FRAME_FLAG_SHOW_FRAME) != !hdr->show_frame))
+		dv_dbg("vp9: the frame control disagrees with the bitstream (profile %u/%u, flags %#x)",
+		       frame.profile, hdr->profile, frame.flags);
+	dv_bytebuf_clear(&dec->packet);
+	return dv_bytebuf_append(&dec->packet, job->bitstream,
+				 job->bitstream_size);
+}
+
+static int dv_lavc_vp9_picture(struct dv_decoder *dec,
+			       struct dv_lavc_picture **pic)
+{
+	const struct dv_vp9_header *hdr = &dec->state.vp9.hdr;
+	const struct dv_vp9_slot_ops ops = {
+		dv_lavc_held_ref, dv_lavc_held_unref, dec,
+	};
+	struct dv_lavc_held *shown, now;
+
+	if (hdr->show_existing_frame) {
+		shown = dv_vp9_slots_get(&dec->state.vp9.slots,
+					 hdr->frame_to_show_map_idx);
+		if (*pic || !shown) {
+			dv_err("vp9: show_existing_frame of slot %u: %s",
+			       hdr->frame_to_show_map_idx,
+			       *pic ? "the decoder allocated a picture" :
+				      "the slot is empty");
+			return -EIO;
+		}
+		*pic = shown->pic;
+		return 0;
+	}
+	if (!*pic)
+		return -EIO;
+	now.buf = dec->last_ref;
+	now.pic = *pic;
+	return dv_vp9_slots_refresh(&dec->state.vp9.slots,
+				    hdr->refresh_frame_flags, &now, &ops);
+}
+
 static const struct dv_lavc_codec dv_lavc_codecs[] = {
-	{ DV_CODEC_ID_H264, "h264", dv_lavc_h264_packet, dv_lavc_h264_forget },
+	{ DV_CODEC_ID_H264, "h264", dv_lavc_h264_packet, dv_lavc_h264_forget,
+	  NULL },
+	{ DV_CODEC_ID_VP9, "vp9", dv_lavc_vp9_packet, dv_lavc_vp9_forget,
+	  dv_lavc_vp9_picture },
 };
 
 static const struct dv_lavc_codec *dv_lavc_codec_find(uint32_t codec)
@@ -236,6 +360,8 @@ static void dv_lavc_destroy(struct dv_decoder *dec)
 	/* Frees every picture libavcodec holds; ours last. */
 	lavc->avcodec_free_context(&dec->avctx);
 	dv_lavc_drop_last(dec);
+	if (dec->codec)
+		dec->codec->forget(dec);
 	lavc->av_frame_free(&dec->frame);
 	lavc->av_packet_free(&dec->pkt);
 	dv_bytebuf_free(&dec->packet);
@@ -340,7 +466,16 @@ static int dv_lavc_decode(struct dv_decoder *dec,
 	}
 
 	pic = dec->last_pic;
-	if (pic && pic->seq == dec->packet_seq) {
+	if (dec->codec->picture) {
+		if (pic && pic->seq != dec->packet_seq)
+			pic = NULL;
+		ret = dec->codec->picture(dec, &pic);
+		if (ret) {
+			dv_err("lavc: packet %llu produced no picture",
+			       (unsigned long long)dec->packet_seq);
+			return ret;
+		}
+	} else if (pic && pic->seq == dec->packet_seq) {
 		if (dec->allocs > 1)
 			dv_dbg("lavc: packet %llu allocated %u pictures (frame_num gap concealment); the last is its own",
 			       (unsigned long long)dec->packet_seq, dec->allocs);
