@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
-VM_TESTS=(module-load requests gst-inspect compliance conformance-h264 daemon-lifecycle)
+VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264 daemon-lifecycle)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
