@@ -47,5 +47,8 @@ struct dv_backend {
 };
 
 extern const struct dv_backend dv_backend_lavc;
+#ifdef DV_HAVE_AV1
+extern const struct dv_backend dv_backend_dav1d;
+#endif
 
 #endif

@@ -42,7 +42,11 @@ struct dv_context {
 
 static struct dv_context *contexts;
 
-static const struct dv_backend *const backends[] = { &dv_backend_lavc };
+static const struct dv_backend *const backends[] = { &dv_backend_lavc,
+#ifdef DV_HAVE_AV1
+	&dv_backend_dav1d,
+#endif
+};
 
 static const struct dv_backend *dv_backend_for(uint32_t codec)
 {

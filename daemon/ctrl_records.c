@@ -105,3 +105,33 @@ int dv_ctrl_records_get(const uint8_t *records, size_t size, uint32_t id,
 	}
 	return -ENOENT;
 }
+
+int dv_ctrl_records_get_array(const uint8_t *records, size_t size, uint32_t id,
+			      size_t elem_size, void *out, size_t max_elems,
+			      size_t *n_elems)
+{
+	size_t pos = 0;
+	int ret = dv_ctrl_records_check(records, size);
+
+	if (ret)
+		return ret;
+	if (!elem_size)
+		return -EINVAL;
+	while (pos < size) {
+		struct dv_ctrl_record_pos rec;
+
+		if (dv_ctrl_record_next(records, size, &pos, &rec))
+			return -EINVAL;
+		if (rec.id != id)
+			continue;
+		if (rec.size % elem_size || rec.size / elem_size > max_elems) {
+			dv_err("control records: array control 0x%08x has %u bytes: not a whole number of %zu-byte elements, or more than %zu",
+			       id, rec.size, elem_size, max_elems);
+			return -EINVAL;
+		}
+		memcpy(out, records + rec.payload, rec.size);
+		*n_elems = rec.size / elem_size;
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -29,4 +29,14 @@ int dv_ctrl_records_check(const uint8_t *records, size_t size);
 int dv_ctrl_records_get(const uint8_t *records, size_t size, uint32_t id,
 			void *out, size_t out_size);
 
+/*
+ * The same for a dynamic array control (AV1 TILE_GROUP_ENTRY): the record
+ * must hold a whole number of @elem_size elements, at most @max_elems of
+ * them, which are copied into @out; *@n_elems gets their number.
+ * Returns 0, -ENOENT or -EINVAL.
+ */
+int dv_ctrl_records_get_array(const uint8_t *records, size_t size, uint32_t id,
+			      size_t elem_size, void *out, size_t max_elems,
+			      size_t *n_elems);
+
 #endif

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * AV1 OBUs rebuilt from the V4L2 stateless AV1 controls, so that libdav1d
+ * (which only takes a bitstream) can decode a request.
+ *
+ * What clients put in the OUTPUT buffer (V4L2_PIX_FMT_AV1_FRAME): GStreamer
+ * 1.24+ (v4l2codecs, gstv4l2codecav1dec.c decode_tile()) copies, for each
+ * tile group of the frame, the OBU *payload* only -- no OBU header, no size
+ * field, no sequence header. For an OBU_TILE_GROUP that is the tile group
+ * syntax; for an OBU_FRAME (what libaom, SVT-AV1 and rav1e emit for a frame
+ * in one tile group) it is the frame header bits, byte alignment, then the
+ * tile group. The frame header is therefore not reliably in the buffer and
+ * never in a form a decoder can be handed: the daemon does not parse the
+ * buffer at all. It takes the coded tiles where the TILE_GROUP_ENTRY
+ * control says they are (tile_offset/tile_size, relative to the start of
+ * the buffer) and builds, from the controls, a temporal unit of its own:
+ *
+ *   OBU_SEQUENCE_HEADER  from V4L2_CID_STATELESS_AV1_SEQUENCE
+ *   OBU_FRAME_HEADER     from V4L2_CID_STATELESS_AV1_FRAME (+ FILM_GRAIN)
+ *   OBU_TILE_GROUP       all tiles, in tile order, 4-byte tile sizes
+ *
+ * The sequence header carries what the control has (no operating points
+ * but one, no timing/decoder model, no frame ids, no colour description:
+ * none of them changes decoded pixels). Frame headers written against it
+ * are therefore self-consistent, whatever the original stream signalled.
+ * Syntax that is coded relative to reference state (global motion params,
+ * ref_order_hint in error resilient mode, skip mode derivation) is written
+ * against the reference slots the decoder holds, which this file tracks in
+ * struct dv_av1_refs (updated with dv_av1_refs_update after each decode).
+ */
+#ifndef DV_AV1_REBUILD_H
+#define DV_AV1_REBUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/v4l2-controls.h>
+
+#define DV_AV1_OBU_SEQUENCE_HEADER	1
+#define DV_AV1_OBU_TEMPORAL_DELIMITER	2
+#define DV_AV1_OBU_FRAME_HEADER		3
+#define DV_AV1_OBU_TILE_GROUP		4
+
+/* The state of the decoder's eight reference slots that frame header
+ * syntax is coded against. */
+struct dv_av1_refs {
+	int valid[8];
+	uint32_t order_hint[8];
+	int32_t gm_params[8][8][6];	/* [slot][ref frame 0..7][param] */
+};
+
+void dv_av1_refs_reset(struct dv_av1_refs *refs);
+/* Records @frame as decoded: the slots of its refresh_frame_flags. */
+void dv_av1_refs_update(struct dv_av1_refs *refs,
+			const struct v4l2_ctrl_av1_frame *frame);
+
+/*
+ * Writes a whole sequence header OBU (header, leb128 size, payload) for
+ * @seq into @out. Returns 0 with *@size, -EINVAL (values the syntax cannot
+ * carry) or -ENOSPC.
+ */
+int dv_av1_write_sequence_header(const struct v4l2_ctrl_av1_sequence *seq,
+				 uint8_t *out, size_t cap, size_t *size);
+
+/*
+ * Writes a whole frame header OBU for @frame (with @grain, which may be
+ * NULL when the sequence has no film grain) under @seq, as written by
+ * dv_av1_write_sequence_header, against @refs. Same returns.
+ */
+int dv_av1_write_frame_header(const struct v4l2_ctrl_av1_sequence *seq,
+			      const struct v4l2_ctrl_av1_frame *frame,
+			      const struct v4l2_ctrl_av1_film_grain *grain,
+			      const struct dv_av1_refs *refs,
+			      uint8_t *out, size_t cap, size_t *size);
+
+/*
+ * Writes one tile group OBU holding every tile of @frame, taken from
+ * @data (@data_size bytes) where @entries (@n_entries of them, any order,
+ * each tile exactly once) say. Checks every offset and size against the
+ * buffer. Same returns.
+ */
+int dv_av1_write_tile_group(const struct v4l2_ctrl_av1_frame *frame,
+			    const struct v4l2_ctrl_av1_tile_group_entry *entries,
+			    size_t n_entries, const uint8_t *data,
+			    size_t data_size, uint8_t *out, size_t cap,
+			    size_t *size);
+
+/* Bytes dv_av1_write_tile_group needs at most for @tile_bytes of tiles. */
+size_t dv_av1_tile_group_bound(size_t n_entries, size_t tile_bytes);
+
+#endif

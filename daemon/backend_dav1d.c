@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The libdav1d backend: AV1.
+ *
+ * The OUTPUT buffer of a V4L2_PIX_FMT_AV1_FRAME request is not a bitstream
+ * libdav1d can take: GStreamer puts there only OBU payloads, without OBU
+ * headers, and a frame header only when the stream used OBU_FRAME (see
+ * av1_rebuild.h). So each request becomes a temporal unit of our own:
+ * sequence header from the SEQUENCE control, frame header from the FRAME
+ * (and FILM_GRAIN) controls, and one tile group with the coded tiles the
+ * TILE_GROUP_ENTRY control locates in the buffer.
+ *
+ * Settings for a stateless decoder: max_frame_delay = 1 (the picture is
+ * decoded before dav1d_get_picture() returns), output_invisible_frames = 1
+ * (a hidden frame's request also gets its picture), film grain applied
+ * (the uAPI passes the film grain parameters to be applied by the decoder,
+ * and FFmpeg's libdav1d wrapper, which makes the corpus references,
+ * applies them too).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/v4l2-controls.h>
+
+#include "av1_rebuild.h"
+#include "backend.h"
+#include "bytebuf.h"
+#include "ctrl_records.h"
+#include "dav1d_loader.h"
+#include "log.h"
+#include "pixel_out.h"
+
+/* Threads per decoder: contexts run in parallel, keep each one modest. */
+#define DV_DAV1D_THREADS	2
+#define DV_DAV1D_HDR_MAX	4096
+
+struct dv_decoder {
+	const struct dv_dav1d *d;
+	Dav1dContext *c;
+	struct dv_av1_refs refs;
+	struct dv_bytebuf tu;
+	uint64_t seq;		/* requests decoded */
+	struct v4l2_ctrl_av1_tile_group_entry entries[V4L2_AV1_MAX_TILE_COUNT];
+};
+
+static int dv_dav1d_backend_load(void)
+{
+	const struct dv_dav1d *d;
+
+	return dv_dav1d_load(&d);
+}
+
+static int dv_dav1d_supports(uint32_t codec)
+{
+	return codec == DV_CODEC_ID_AV1;
+}
+
+static void dv_dav1d_destroy(struct dv_decoder *dec)
+{
+	if (!dec)
+		return;
+	if (dec->c)
+		dec->d->dav1d_close(&dec->c);
+	dv_bytebuf_free(&dec->tu);
+	free(dec);
+}
+
+static struct dv_decoder *dv_dav1d_create(uint32_t codec)
+{
+	struct dv_decoder *dec;
+	const struct dv_dav1d *d;
+	Dav1dSettings s;
+	int ret;
+
+	if (codec != DV_CODEC_ID_AV1 || dv_dav1d_load(&d))
+		return NULL;
+	dec = calloc(1, sizeof(*dec));
+	if (!dec)
+		return NULL;
+	dec->d = d;
+	dv_bytebuf_init(&dec->tu, 0);
+	dv_av1_refs_reset(&dec->refs);
+	d->dav1d_default_settings(&s);
+	s.n_threads = DV_DAV1D_THREADS;
+	s.max_frame_delay = 1;
+	s.output_invisible_frames = 1;
+	s.apply_grain = 1;
+	s.all_layers = 0;
+	ret = d->dav1d_open(&dec->c, &s);
+	if (ret < 0) {
+		dv_err("dav1d: dav1d_open failed (%d)", ret);
+		dec->c = NULL;
+		dv_dav1d_destroy(dec);
+		return NULL;
+	}
+	return dec;
+}
+
+static void dv_dav1d_reset(struct dv_decoder *dec)
+{
+	dec->d->dav1d_flush(dec->c);
+	dv_av1_refs_reset(&dec->refs);
+}
+
+/* Builds the request's temporal unit into dec->tu. */
+static int dv_dav1d_build(struct dv_decoder *dec,
+			  const struct dv_decode_job *job,
+			  struct v4l2_ctrl_av1_frame *frame)
+{
+	struct v4l2_ctrl_av1_sequence seq;
+	struct v4l2_ctrl_av1_film_grain grain;
+	const struct v4l2_ctrl_av1_film_grain *grainp = &grain;
+	size_t n_entries = 0, tiles = 0, used, n, i;
+	uint8_t *out;
+	int ret;
+
+	ret = dv_ctrl_records_get(job->ctrls, job->ctrls_size,
+				  V4L2_CID_STATELESS_AV1_SEQUENCE, &seq, sizeof(seq));
+	if (!ret)
+		ret = dv_ctrl_records_get(job->ctrls, job->ctrls_size,
+					  V4L2_CID_STATELESS_AV1_FRAME, frame,
+					  sizeof(*frame));
+	if (!ret)
+		ret = dv_ctrl_records_get_array(job->ctrls, job->ctrls_size,
+						V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
+						sizeof(dec->entries[0]), dec->entries,
+						V4L2_AV1_MAX_TILE_COUNT, &n_entries);
+	if (ret) {
+		dv_err("dav1d: the request lacks an AV1 control (%d)", ret);
+		return -EINVAL;
+	}
+	ret = dv_ctrl_records_get(job->ctrls, job->ctrls_size,
+				  V4L2_CID_STATELESS_AV1_FILM_GRAIN, &grain,
+				  sizeof(grain));
+	if (ret == -ENOENT)
+		grainp = NULL;
+	else if (ret)
+		return ret;
+	for (i = 0; i < n_entries; i++)
+		tiles += dec->entries[i].tile_size;
+
+	dv_bytebuf_clear(&dec->tu);
+	n = 2 * DV_DAV1D_HDR_MAX + dv_av1_tile_group_bound(n_entries, tiles);
+	if (tiles > job->bitstream_size)
+		return -EINVAL;
+	out = malloc(n);
+	if (!out)
+		return -ENOMEM;
+	ret = dv_av1_write_sequence_header(&seq, out, n, &used);
+	if (ret) {
+		dv_err("dav1d: the AV1 sequence control cannot be written as a sequence header (%d)", ret);
+		goto out;
+	}
+	ret = dv_av1_write_frame_header(&seq, frame, grainp, &dec->refs,
+					out + used, n - used, &i);
+	if (ret) {
+		dv_err("dav1d: the AV1 frame control cannot be written as a frame header (%d)", ret);
+		goto out;
+	}
+	used += i;
+	ret = dv_av1_write_tile_group(frame, dec->entries, n_entries,
+				      job->bitstream, job->bitstream_size,
+				      out + used, n - used, &i);
+	if (ret) {
+		dv_err("dav1d: the tile group entries do not describe the frame's tiles in the buffer (%d)", ret);
+		goto out;
+	}
+	used += i;
+	ret = dv_bytebuf_append(&dec->tu, out, used);
+out:
+	free(out);
+	return ret;
+}
+
+static int dv_dav1d_decode(struct dv_decoder *dec,
+			   const struct dv_decode_job *job, uint32_t *bytesused)
+{
+	const struct dv_dav1d *d = dec->d;
+	struct v4l2_ctrl_av1_frame frame;
+	struct dv_yuv420_picture yuv;
+	Dav1dPicture pic;
+	Dav1dData data;
+	uint8_t *buf;
+	int ret, have_pic = 0;
+
+	if (job->fmt->codec != DV_CODEC_ID_AV1)
+		return -EINVAL;
+	ret = dv_dav1d_build(dec, job, &frame);
+	if (ret)
+		return ret;
+
+	memset(&data, 0, sizeof(data));
+	memset(&pic, 0, sizeof(pic));
+	buf = d->dav1d_data_create(&data, dec->tu.size);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, dec->tu.data, dec->tu.size);
+	while (data.sz) {
+		ret = d->dav1d_send_data(dec->c, &data);
+		if (ret == DAV1D_ERR(EAGAIN)) {
+			/* Only if a picture is waiting to be taken. */
+			if (have_pic)
+				break;
+			ret = d->dav1d_get_picture(dec->c, &pic);
+			if (ret < 0)
+				break;
+			have_pic = 1;
+			continue;
+		}
+		if (ret < 0)
+			break;
+	}
+	if (data.sz)
+		d->dav1d_data_unref(&data);
+	if (ret < 0 && ret != DAV1D_ERR(EAGAIN)) {
+		dv_err("dav1d: decoding request %llu failed (%d)",
+		       (unsigned long long)dec->seq, ret);
+		goto fail;
+	}
+	if (!have_pic) {
+		ret = d->dav1d_get_picture(dec->c, &pic);
+		if (ret < 0) {
+			dv_err("dav1d: request %llu produced no picture (%d)",
+			       (unsigned long long)dec->seq, ret);
+			goto fail;
+		}
+	}
+	dv_av1_refs_update(&dec->refs, &frame);
+	dec->seq++;
+
+	memset(&yuv, 0, sizeof(yuv));
+	yuv.plane[0] = pic.data[0];
+	yuv.plane[1] = pic.data[1];
+	yuv.plane[2] = pic.data[2];
+	yuv.linesize[0] = pic.stride[0];
+	yuv.linesize[1] = pic.stride[1];
+	yuv.linesize[2] = pic.stride[1];
+	yuv.width = (uint32_t)pic.p.w;
+	yuv.height = (uint32_t)pic.p.h;
+	yuv.bit_depth = (uint32_t)pic.p.bpc;
+	if (pic.p.layout != DAV1D_PIXEL_LAYOUT_I420) {
+		dv_err("dav1d: picture layout %d is not 4:2:0", pic.p.layout);
+		ret = -EINVAL;
+	} else {
+		ret = dv_pixel_out_write(&yuv, job->fmt, job->capture,
+					 job->capture_size, bytesused);
+	}
+	d->dav1d_picture_unref(&pic);
+	/* Exactly one picture a request: a second one means we are off. */
+	if (!ret && d->dav1d_get_picture(dec->c, &pic) == 0) {
+		dv_err("dav1d: request %llu produced more than one picture",
+		       (unsigned long long)dec->seq);
+		d->dav1d_picture_unref(&pic);
+		ret = -EIO;
+	}
+	return ret;
+fail:
+	/* The decoder's reference state is unknown now: start afresh. */
+	dv_dav1d_reset(dec);
+	return -EIO;
+}
+
+const struct dv_backend dv_backend_dav1d = {
+	.name = "libdav1d",
+	.load = dv_dav1d_backend_load,
+	.supports = dv_dav1d_supports,
+	.create = dv_dav1d_create,
+	.decode = dv_dav1d_decode,
+	.reset = dv_dav1d_reset,
+	.destroy = dv_dav1d_destroy,
+};

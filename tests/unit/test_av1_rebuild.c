@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The AV1 sequence header rebuilt from V4L2_CID_STATELESS_AV1_SEQUENCE,
+ * parsed back by libdav1d itself (dav1d_parse_sequence_header, linked
+ * directly here), field by field, for several configurations; and the tile
+ * group rebuilt from TILE_GROUP_ENTRY records: tile order, size fields and
+ * bounds checks.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <dav1d/dav1d.h>
+
+#include "av1_rebuild.h"
+#include "check.h"
+
+DV_TEST_DEFINE_FAILURES;
+
+struct seq_case {
+	const char *name;
+	struct v4l2_ctrl_av1_sequence seq;
+};
+
+#define SS (V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X | V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y)
+#define F(x) V4L2_AV1_SEQUENCE_FLAG_##x
+
+static const struct seq_case seq_cases[] = {
+	{ "8bit_qcif", { .flags = SS | F(ENABLE_ORDER_HINT) | F(ENABLE_CDEF) |
+			 F(ENABLE_RESTORATION) | F(ENABLE_INTRA_EDGE_FILTER) |
+			 F(ENABLE_FILTER_INTRA),
+			 .seq_profile = 0, .order_hint_bits = 7, .bit_depth = 8,
+			 .max_frame_width_minus_1 = 175, .max_frame_height_minus_1 = 143 } },
+	{ "10bit_1080p_sb128_grain", { .flags = SS | F(USE_128X128_SUPERBLOCK) |
+			 F(ENABLE_ORDER_HINT) | F(ENABLE_JNT_COMP) |
+			 F(ENABLE_REF_FRAME_MVS) | F(ENABLE_SUPERRES) |
+			 F(FILM_GRAIN_PARAMS_PRESENT) | F(SEPARATE_UV_DELTA_Q) |
+			 F(COLOR_RANGE) | F(ENABLE_WARPED_MOTION) |
+			 F(ENABLE_DUAL_FILTER) | F(ENABLE_MASKED_COMPOUND) |
+			 F(ENABLE_INTERINTRA_COMPOUND),
+			 .seq_profile = 0, .order_hint_bits = 8, .bit_depth = 10,
+			 .max_frame_width_minus_1 = 1919, .max_frame_height_minus_1 = 1079 } },
+	{ "odd_175x97_no_order_hint", { .flags = SS, .seq_profile = 0,
+			 .bit_depth = 8, .max_frame_width_minus_1 = 174,
+			 .max_frame_height_minus_1 = 96 } },
+	{ "1x1", { .flags = SS | F(ENABLE_ORDER_HINT), .order_hint_bits = 1,
+		   .bit_depth = 8 } },
+	{ "65536_square_10bit", { .flags = SS | F(ENABLE_ORDER_HINT) |
+			 F(ENABLE_CDEF), .order_hint_bits = 3, .bit_depth = 10,
+			 .max_frame_width_minus_1 = 65535,
+			 .max_frame_height_minus_1 = 65535 } },
+	{ "still_mono", { .flags = F(STILL_PICTURE) | F(MONO_CHROME) | SS,
+			  .bit_depth = 8, .max_frame_width_minus_1 = 63,
+			  .max_frame_height_minus_1 = 47 } },
+	{ "profile1_444_10bit", { .flags = F(ENABLE_ORDER_HINT) |
+			 F(SEPARATE_UV_DELTA_Q), .seq_profile = 1,
+			 .order_hint_bits = 5, .bit_depth = 10,
+			 .max_frame_width_minus_1 = 351,
+			 .max_frame_height_minus_1 = 287 } },
+	{ "profile2_12bit_422", { .flags = F(SUBSAMPLING_X) |
+			 F(FILM_GRAIN_PARAMS_PRESENT), .seq_profile = 2,
+			 .bit_depth = 12, .max_frame_width_minus_1 = 639,
+			 .max_frame_height_minus_1 = 359 } },
+};
+
+static void check_seq(const struct seq_case *c)
+{
+	const struct v4l2_ctrl_av1_sequence *s = &c->seq;
+	const uint32_t fl = s->flags;
+	Dav1dSequenceHeader out;
+	uint8_t buf[64];
+	size_t size = 0;
+	int ret, layout;
+
+	ret = dv_av1_write_sequence_header(s, buf, sizeof(buf), &size);
+	CHECK(ret == 0, "%s: write: %d", c->name, ret);
+	if (ret)
+		return;
+	CHECK_EQ(buf[0], 0x0a);		/* OBU_SEQUENCE_HEADER, has_size */
+	CHECK_EQ(buf[1] + 2u, size);	/* one-byte leb128 */
+	memset(&out, 0, sizeof(out));
+	ret = dav1d_parse_sequence_header(&out, buf, size);
+	CHECK(ret == 0, "%s: dav1d_parse_sequence_header: %d", c->name, ret);
+	if (ret)
+		return;
+	fprintf(stderr, "%s: %zu bytes, parsed back\n", c->name, size);
+	CHECK_EQ(out.profile, s->seq_profile);
+	CHECK_EQ(out.still_picture, !!(fl & F(STILL_PICTURE)));
+	CHECK_EQ(out.reduced_still_picture_header, 0);
+	CHECK_EQ(out.max_width, s->max_frame_width_minus_1 + 1);
+	CHECK_EQ(out.max_height, s->max_frame_height_minus_1 + 1);
+	CHECK_EQ(out.hbd, s->bit_depth == 8 ? 0 : s->bit_depth == 10 ? 1 : 2);
+	if (fl & F(MONO_CHROME))
+		layout = DAV1D_PIXEL_LAYOUT_I400;
+	else if ((fl & SS) == SS)
+		layout = DAV1D_PIXEL_LAYOUT_I420;
+	else if (fl & F(SUBSAMPLING_X))
+		layout = DAV1D_PIXEL_LAYOUT_I422;
+	else
+		layout = DAV1D_PIXEL_LAYOUT_I444;
+	CHECK_EQ(out.layout, layout);
+	CHECK_EQ(out.color_range, !!(fl & F(COLOR_RANGE)));
+	CHECK_EQ(out.sb128, !!(fl & F(USE_128X128_SUPERBLOCK)));
+	CHECK_EQ(out.filter_intra, !!(fl & F(ENABLE_FILTER_INTRA)));
+	CHECK_EQ(out.intra_edge_filter, !!(fl & F(ENABLE_INTRA_EDGE_FILTER)));
+	CHECK_EQ(out.inter_intra, !!(fl & F(ENABLE_INTERINTRA_COMPOUND)));
+	CHECK_EQ(out.masked_compound, !!(fl & F(ENABLE_MASKED_COMPOUND)));
+	CHECK_EQ(out.warped_motion, !!(fl & F(ENABLE_WARPED_MOTION)));
+	CHECK_EQ(out.dual_filter, !!(fl & F(ENABLE_DUAL_FILTER)));
+	CHECK_EQ(out.order_hint, !!(fl & F(ENABLE_ORDER_HINT)));
+	if (fl & F(ENABLE_ORDER_HINT)) {
+		CHECK_EQ(out.order_hint_n_bits, s->order_hint_bits);
+		CHECK_EQ(out.jnt_comp, !!(fl & F(ENABLE_JNT_COMP)));
+		CHECK_EQ(out.ref_frame_mvs, !!(fl & F(ENABLE_REF_FRAME_MVS)));
+	}
+	CHECK_EQ(out.super_res, !!(fl & F(ENABLE_SUPERRES)));
+	CHECK_EQ(out.cdef, !!(fl & F(ENABLE_CDEF)));
+	CHECK_EQ(out.restoration, !!(fl & F(ENABLE_RESTORATION)));
+	if (!(fl & F(MONO_CHROME)))
+		CHECK_EQ(out.separate_uv_delta_q, !!(fl & F(SEPARATE_UV_DELTA_Q)));
+	CHECK_EQ(out.film_grain_present, !!(fl & F(FILM_GRAIN_PARAMS_PRESENT)));
+	/* Chosen per frame, so frame headers say what each frame uses. */
+	CHECK_EQ(out.screen_content_tools, DAV1D_ADAPTIVE);
+	CHECK_EQ(out.force_integer_mv, DAV1D_ADAPTIVE);
+	CHECK_EQ(out.frame_id_numbers_present, 0);
+	CHECK_EQ(out.num_operating_points, 1);
+}
+
+static void check_seq_refused(void)
+{
+	struct v4l2_ctrl_av1_sequence s = { .flags = 0, .bit_depth = 8,
+		.max_frame_width_minus_1 = 15, .max_frame_height_minus_1 = 15 };
+	uint8_t buf[64];
+	size_t size;
+
+	/* Profile 0 is 4:2:0 or mono, never 4:4:4. */
+	CHECK_EQ(dv_av1_write_sequence_header(&s, buf, sizeof(buf), &size), -EINVAL);
+	s.flags = SS | F(ENABLE_ORDER_HINT);
+	s.order_hint_bits = 0;
+	CHECK_EQ(dv_av1_write_sequence_header(&s, buf, sizeof(buf), &size), -EINVAL);
+	s.order_hint_bits = 9;
+	CHECK_EQ(dv_av1_write_sequence_header(&s, buf, sizeof(buf), &size), -EINVAL);
+	s.order_hint_bits = 7;
+	s.bit_depth = 9;
+	CHECK_EQ(dv_av1_write_sequence_header(&s, buf, sizeof(buf), &size), -EINVAL);
+	s.bit_depth = 8;
+	CHECK_EQ(dv_av1_write_sequence_header(&s, buf, 4, &size), -ENOSPC);
+	CHECK_EQ(dv_av1_write_sequence_header(&s, buf, sizeof(buf), &size), 0);
+}
+
+static void check_tile_group(void)
+{
+	static const uint8_t data[] = "..AAAA.BB.CCC.D";
+	struct v4l2_ctrl_av1_frame f = { .tile_info = { .tile_cols = 2, .tile_rows = 2 } };
+	/* Out of order, as a client may list them. */
+	struct v4l2_ctrl_av1_tile_group_entry e[4] = {
+		{ .tile_offset = 10, .tile_size = 3, .tile_row = 1, .tile_col = 0 },
+		{ .tile_offset = 2, .tile_size = 4, .tile_row = 0, .tile_col = 0 },
+		{ .tile_offset = 14, .tile_size = 1, .tile_row = 1, .tile_col = 1 },
+		{ .tile_offset = 7, .tile_size = 2, .tile_row = 0, .tile_col = 1 },
+	};
+	static const uint8_t want[] = {
+		0x22, 23, 0x00,
+		3, 0, 0, 0, 'A', 'A', 'A', 'A',
+		1, 0, 0, 0, 'B', 'B',
+		2, 0, 0, 0, 'C', 'C', 'C',
+		'D',
+	};
+	uint8_t out[64];
+	size_t size = 0;
+
+	CHECK_EQ(dv_av1_write_tile_group(&f, e, 4, data, sizeof(data) - 1,
+					 out, sizeof(out), &size), 0);
+	CHECK_EQ(size, sizeof(want));
+	CHECK(!memcmp(out, want, sizeof(want)), "tile group bytes differ");
+	CHECK(dv_av1_tile_group_bound(4, 10) >= sizeof(want), "bound too small");
+
+	/* A single tile: no flag byte, no size field. */
+	f.tile_info.tile_cols = f.tile_info.tile_rows = 1;
+	e[1].tile_row = e[1].tile_col = 0;
+	CHECK_EQ(dv_av1_write_tile_group(&f, &e[1], 1, data, sizeof(data) - 1,
+					 out, sizeof(out), &size), 0);
+	CHECK_EQ(size, 6);
+	CHECK(!memcmp(out, "\x22\x04" "AAAA", 6), "single tile bytes differ");
+
+	/* Past the buffer, a tile twice, a tile missing, no room. */
+	e[1].tile_offset = 12;
+	CHECK_EQ(dv_av1_write_tile_group(&f, &e[1], 1, data, sizeof(data) - 1,
+					 out, sizeof(out), &size), -EINVAL);
+	e[1].tile_offset = 2;
+	f.tile_info.tile_cols = 2;
+	e[0].tile_row = 0;
+	e[0].tile_col = 1;
+	e[1].tile_col = 1;
+	CHECK_EQ(dv_av1_write_tile_group(&f, e, 2, data, sizeof(data) - 1,
+					 out, sizeof(out), &size), -EINVAL);
+	CHECK_EQ(dv_av1_write_tile_group(&f, e, 1, data, sizeof(data) - 1,
+					 out, sizeof(out), &size), -EINVAL);
+	e[1].tile_col = 0;
+	CHECK_EQ(dv_av1_write_tile_group(&f, e, 2, data, sizeof(data) - 1,
+					 out, 5, &size), -ENOSPC);
+}
+
+int main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(seq_cases) / sizeof(seq_cases[0]); i++)
+		check_seq(&seq_cases[i]);
+	check_seq_refused();
+	check_tile_group();
+	return TEST_RESULT();
+}
