@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * AV1 frame headers rebuilt from V4L2 controls, checked against libdav1d.
+ *
+ * Short streams are encoded with libaom (through the guest's libavcodec,
+ * linked here) with two tile groups a frame, so that frame headers and
+ * tile groups are separate OBUs, and decoded by libdav1d (every picture,
+ * hidden ones included). Each decoded picture carries its parsed frame
+ * header (Dav1dFrameHeader): the test turns it into the V4L2 controls a
+ * client would send (as GStreamer's v4l2codecs does from its own parser),
+ * lays the tile group payloads out as GStreamer does in the OUTPUT buffer,
+ * with TILE_GROUP_ENTRY records, rebuilds sequence header, frame header and
+ * tile group with av1_rebuild.c exactly as backend_dav1d.c does, feeds a
+ * second libdav1d in decode order, and requires the same frame header and
+ * pixel-identical pictures. Skips (77) without the libaom-av1 encoder.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dav1d/dav1d.h>
+#include <libavcodec/avcodec.h>
+#include <libavutil/opt.h>
+
+#include "av1_rebuild.h"
+#include "check.h"
+
+DV_TEST_DEFINE_FAILURES;
+
+#define W 200
+#define H 120
+#define FRAMES 24
+#define MAX_PICS 64
+
+struct tu { uint8_t *data; size_t size; };
+
+static int encode(struct tu *tus, int *n_tus, const char *params)
+{
+	const AVCodec *codec = avcodec_find_encoder_by_name("libaom-av1");
+	AVCodecContext *enc;
+	AVFrame *frame;
+	AVPacket *pkt;
+	int i, x, y, ret;
+
+	if (!codec)
+		return DV_TEST_SKIP;
+	enc = avcodec_alloc_context3(codec);
+	enc->width = W;
+	enc->height = H;
+	enc->pix_fmt = AV_PIX_FMT_YUV420P;
+	enc->time_base = (AVRational){ 1, 25 };
+	enc->gop_size = 12;
+	enc->thread_count = 1;
+	av_opt_set(enc->priv_data, "cpu-used", "8", 0);
+	av_opt_set(enc->priv_data, "aom-params", params, 0);
+	if (avcodec_open2(enc, codec, NULL) < 0)
+		return 1;
+	frame = av_frame_alloc();
+	pkt = av_packet_alloc();
+	frame->width = W;
+	frame->height = H;
+	frame->format = AV_PIX_FMT_YUV420P;
+	av_frame_get_buffer(frame, 0);
+	*n_tus = 0;
+	for (i = 0; i <= FRAMES; i++) {
+		if (i < FRAMES) {
+			av_frame_make_writable(frame);
+			for (y = 0; y < H; y++)
+				for (x = 0; x < W; x++)
+					frame->data[0][y * frame->linesize[0] + x] =
+						(uint8_t)(x * 3 + y * 2 + i * 5 + ((x ^ y) & 16) * 4);
+			for (y = 0; y < H / 2; y++)
+				for (x = 0; x < W / 2; x++) {
+					frame->data[1][y * frame->linesize[1] + x] = (uint8_t)(128 + x - i);
+					frame->data[2][y * frame->linesize[2] + x] = (uint8_t)(100 + y + i);
+				}
+			frame->pts = i;
+		}
+		ret = avcodec_send_frame(enc, i < FRAMES ? frame : NULL);
+		if (ret < 0)
+			return 1;
+		while (avcodec_receive_packet(enc, pkt) == 0) {
+			tus[*n_tus].data = malloc(pkt->size);
+			memcpy(tus[*n_tus].data, pkt->data, pkt->size);
+			tus[*n_tus].size = pkt->size;
+			(*n_tus)++;
+			av_packet_unref(pkt);
+		}
+	}
+	av_packet_free(&pkt);
+	av_frame_free(&frame);
+	avcodec_free_context(&enc);
+	return 0;
+}
+
+static void dav1d_log_cb(void *cookie, const char *fmt, va_list ap)
+{
+	(void)cookie;
+	fputs("dav1d: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+/* The tile groups of each coded frame, as GStreamer's v4l2codecs puts
+ * them in the OUTPUT buffer: OBU payloads one after the other. */
+struct coded_frame {
+	const uint8_t *tg[8];
+	size_t tg_size[8];
+	int n_tg;
+};
+
+static size_t read_leb128(const uint8_t *p, size_t n, uint64_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < 8 && i < n; i++) {
+		*v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if (!(p[i] & 0x80))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Splits temporal units into frames: a frame header OBU followed by its
+ * tile group OBUs. Returns the number of frames, -1 on OBU_FRAME (the
+ * stream must keep headers and tiles apart for this test). */
+static int split_frames(const struct tu *tus, int n_tus, struct coded_frame *fr,
+			int max)
+{
+	int n = 0, i;
+
+	for (i = 0; i < n_tus; i++) {
+		size_t pos = 0;
+
+		while (pos < tus[i].size) {
+			const uint8_t *p = tus[i].data + pos;
+			int type = (p[0] >> 3) & 15, ext = (p[0] >> 2) & 1;
+			size_t h = 1 + (size_t)ext, l;
+			uint64_t sz;
+
+			l = read_leb128(p + h, tus[i].size - pos - h, &sz);
+			if (!l)
+				return -1;
+			h += l;
+			if (type == 6)
+				return -1;
+			/* A frame header without tile groups is a
+			 * show_existing_frame: no request, drop it. */
+			if (type == 3 && n < max) {
+				if (n > 0 && !fr[n - 1].n_tg)
+					n--;
+				memset(&fr[n], 0, sizeof(fr[n]));
+				n++;
+			}
+			if (type == 4 && n > 0 && fr[n - 1].n_tg < 8) {
+				fr[n - 1].tg[fr[n - 1].n_tg] = p + h;
+				fr[n - 1].tg_size[fr[n - 1].n_tg++] = (size_t)sz;
+			}
+			pos += h + (size_t)sz;
+		}
+	}
+	if (n > 0 && !fr[n - 1].n_tg)
+		n--;
+	return n;
+}
+
+/* 5.11.1 tile_group_obu(), reading where the tiles are. */
+static int locate_tiles(const Dav1dFrameHeader *f, const struct coded_frame *cf,
+			uint8_t *buf, size_t cap,
+			struct v4l2_ctrl_av1_tile_group_entry *e, size_t *n_e,
+			size_t *used)
+{
+	const int n_tiles = f->tiling.cols * f->tiling.rows;
+	const int tile_bits = f->tiling.log2_cols + f->tiling.log2_rows;
+	int g;
+
+	*n_e = 0;
+	*used = 0;
+	for (g = 0; g < cf->n_tg; g++) {
+		const uint8_t *p = cf->tg[g];
+		size_t base = *used, pos;
+		uint32_t bitpos = 0;
+		int start = 0, end = n_tiles - 1, t, k;
+
+		if (*used + cf->tg_size[g] > cap)
+			return -1;
+		memcpy(buf + *used, p, cf->tg_size[g]);
+		*used += cf->tg_size[g];
+		if (n_tiles > 1) {
+			uint32_t flag;
+
+			flag = (p[0] >> 7) & 1;
+			bitpos = 1;
+			if (flag) {
+				start = 0;
+				for (k = 0; k < tile_bits; k++, bitpos++)
+					start = start << 1 | ((p[bitpos >> 3] >> (7 - (bitpos & 7))) & 1);
+				end = 0;
+				for (k = 0; k < tile_bits; k++, bitpos++)
+					end = end << 1 | ((p[bitpos >> 3] >> (7 - (bitpos & 7))) & 1);
+			}
+		}
+		pos = (bitpos + 7) >> 3;
+		for (t = start; t <= end; t++) {
+			size_t size;
+
+			if (t == end) {
+				size = cf->tg_size[g] - pos;
+			} else {
+				size = 0;
+				for (k = 0; k < f->tiling.n_bytes; k++)
+					size |= (size_t)p[pos + k] << (8 * k);
+				size++;
+				pos += f->tiling.n_bytes;
+			}
+			e[*n_e].tile_offset = (uint32_t)(base + pos);
+			e[*n_e].tile_size = (uint32_t)size;
+			e[*n_e].tile_row = (uint32_t)(t / f->tiling.cols);
+			e[*n_e].tile_col = (uint32_t)(t % f->tiling.cols);
+			(*n_e)++;
+			pos += size;
+		}
+	}
+	return 0;
+}
+
+static int same_pixels(const Dav1dPicture *a, const Dav1dPicture *b)
+{
+	int pl, y;
+
+	if (a->p.w != b->p.w || a->p.h != b->p.h || a->p.bpc != b->p.bpc)
+		return 0;
+	for (pl = 0; pl < 3; pl++) {
+		const int h = pl ? (a->p.h + 1) >> 1 : a->p.h;
+		const int w = (pl ? (a->p.w + 1) >> 1 : a->p.w) * (a->p.bpc > 8 ? 2 : 1);
+		const ptrdiff_t sa = a->stride[pl ? 1 : 0], sb = b->stride[pl ? 1 : 0];
+
+		for (y = 0; y < h; y++)
+			if (memcmp((const uint8_t *)a->data[pl] + y * sa,
+				   (const uint8_t *)b->data[pl] + y * sb, (size_t)w))
+				return 0;
+	}
+	return 1;
+}
+
+static Dav1dContext *open_dav1d(void)
+{
+	Dav1dSettings s;
+	Dav1dContext *c = NULL;
+
+	dav1d_default_settings(&s);
+	s.n_threads = 1;
+	s.max_frame_delay = 1;
+	s.output_invisible_frames = 1;
+	s.apply_grain = 0;
+	s.logger.callback = dav1d_log_cb;
+	return dav1d_open(&c, &s) ? NULL : c;
+}
+
+static void to_seq(const Dav1dSequenceHeader *s, struct v4l2_ctrl_av1_sequence *v)
+{
+	memset(v, 0, sizeof(*v));
+#define SF(cond, flag) if (cond) v->flags |= V4L2_AV1_SEQUENCE_FLAG_##flag
+	SF(s->still_picture, STILL_PICTURE);
+	SF(s->sb128, USE_128X128_SUPERBLOCK);
+	SF(s->filter_intra, ENABLE_FILTER_INTRA);
+	SF(s->intra_edge_filter, ENABLE_INTRA_EDGE_FILTER);
+	SF(s->inter_intra, ENABLE_INTERINTRA_COMPOUND);
+	SF(s->masked_compound, ENABLE_MASKED_COMPOUND);
+	SF(s->warped_motion, ENABLE_WARPED_MOTION);
+	SF(s->dual_filter, ENABLE_DUAL_FILTER);
+	SF(s->order_hint, ENABLE_ORDER_HINT);
+	SF(s->jnt_comp, ENABLE_JNT_COMP);
+	SF(s->ref_frame_mvs, ENABLE_REF_FRAME_MVS);
+	SF(s->super_res, ENABLE_SUPERRES);
+	SF(s->cdef, ENABLE_CDEF);
+	SF(s->restoration, ENABLE_RESTORATION);
+	SF(s->layout == DAV1D_PIXEL_LAYOUT_I400, MONO_CHROME);
+	SF(s->color_range, COLOR_RANGE);
+	SF(s->ss_hor, SUBSAMPLING_X);
+	SF(s->ss_ver, SUBSAMPLING_Y);
+	SF(s->film_grain_present, FILM_GRAIN_PARAMS_PRESENT);
+	SF(s->separate_uv_delta_q, SEPARATE_UV_DELTA_Q);
+#undef SF
+	v->seq_profile = s->profile;
+	v->order_hint_bits = s->order_hint ? s->order_hint_n_bits : 0;
+	v->bit_depth = s->hbd == 0 ? 8 : s->hbd == 1 ? 10 : 12;
+	v->max_frame_width_minus_1 = (uint16_t)(s->max_width - 1);
+	v->max_frame_height_minus_1 = (uint16_t)(s->max_height - 1);
+}
+
+/* Dav1dFrameHeader -> V4L2 controls, the values a parser would report. */
+static void to_frame(const Dav1dSequenceHeader *s, const Dav1dFrameHeader *f,
+		     struct v4l2_ctrl_av1_frame *v,
+		     struct v4l2_ctrl_av1_film_grain *g)
+{
+	/* dav1d: NONE, SWITCHABLE, WIENER, SELFGUIDED; V4L2: NONE, WIENER,
+	 * SGRPROJ, SWITCHABLE */
+	static const uint8_t restore[4] = { 0, 3, 1, 2 };
+	const int sb_shift = s->sb128 ? 5 : 4;
+	int i, j;
+
+	memset(v, 0, sizeof(*v));
+	memset(g, 0, sizeof(*g));
+#define FF(cond, flag) if (cond) v->flags |= V4L2_AV1_FRAME_FLAG_##flag
+	FF(f->show_frame, SHOW_FRAME);
+	FF(f->showable_frame, SHOWABLE_FRAME);
+	FF(f->error_resilient_mode, ERROR_RESILIENT_MODE);
+	FF(f->disable_cdf_update, DISABLE_CDF_UPDATE);
+	FF(f->allow_screen_content_tools, ALLOW_SCREEN_CONTENT_TOOLS);
+	FF(f->force_integer_mv, FORCE_INTEGER_MV);
+	FF(f->allow_intrabc, ALLOW_INTRABC);
+	FF(f->super_res.enabled, USE_SUPERRES);
+	FF(f->hp, ALLOW_HIGH_PRECISION_MV);
+	FF(f->switchable_motion_mode, IS_MOTION_MODE_SWITCHABLE);
+	FF(f->use_ref_frame_mvs, USE_REF_FRAME_MVS);
+	FF(!f->refresh_context, DISABLE_FRAME_END_UPDATE_CDF);
+	FF(f->warp_motion, ALLOW_WARPED_MOTION);
+	FF(f->switchable_comp_refs, REFERENCE_SELECT);
+	FF(f->reduced_txtp_set, REDUCED_TX_SET);
+	FF(f->skip_mode_allowed, SKIP_MODE_ALLOWED);
+	FF(f->skip_mode_enabled, SKIP_MODE_PRESENT);
+	FF(f->frame_size_override, FRAME_SIZE_OVERRIDE);
+#undef FF
+	v->frame_type = (enum v4l2_av1_frame_type)f->frame_type;
+	v->order_hint = f->frame_offset;
+	v->upscaled_width = (uint32_t)f->width[1];
+	v->frame_width_minus_1 = (uint32_t)f->width[0] - 1;
+	v->frame_height_minus_1 = (uint32_t)f->height - 1;
+	v->render_width_minus_1 = (uint16_t)(f->render_width - 1);
+	v->render_height_minus_1 = (uint16_t)(f->render_height - 1);
+	v->superres_denom = f->super_res.width_scale_denominator;
+	v->primary_ref_frame = f->primary_ref_frame;
+	v->refresh_frame_flags = f->refresh_frame_flags;
+	for (i = 0; i < 7; i++)
+		v->ref_frame_idx[i] = f->refidx[i];
+	v->interpolation_filter = (enum v4l2_av1_interpolation_filter)f->subpel_filter_mode;
+	v->tx_mode = (enum v4l2_av1_tx_mode)f->txfm_mode;
+
+	v->tile_info.tile_cols = f->tiling.cols;
+	v->tile_info.tile_rows = f->tiling.rows;
+	v->tile_info.context_update_tile_id = (uint8_t)f->tiling.update;
+	v->tile_info.tile_size_bytes = f->tiling.n_bytes;
+	for (i = 0; i <= f->tiling.cols; i++)
+		v->tile_info.mi_col_starts[i] = (uint32_t)f->tiling.col_start_sb[i] << sb_shift;
+	for (i = 0; i <= f->tiling.rows; i++)
+		v->tile_info.mi_row_starts[i] = (uint32_t)f->tiling.row_start_sb[i] << sb_shift;
+
+	v->quantization.base_q_idx = f->quant.yac;
+	v->quantization.delta_q_y_dc = f->quant.ydc_delta;
+	v->quantization.delta_q_u_dc = f->quant.udc_delta;
+	v->quantization.delta_q_u_ac = f->quant.uac_delta;
+	v->quantization.delta_q_v_dc = f->quant.vdc_delta;
+	v->quantization.delta_q_v_ac = f->quant.vac_delta;
+	if (f->quant.udc_delta != f->quant.vdc_delta || f->quant.uac_delta != f->quant.vac_delta)
+		v->quantization.flags |= V4L2_AV1_QUANTIZATION_FLAG_DIFF_UV_DELTA;
+	if (f->quant.qm)
+		v->quantization.flags |= V4L2_AV1_QUANTIZATION_FLAG_USING_QMATRIX;
+	v->quantization.qm_y = f->quant.qm_y;
+	v->quantization.qm_u = f->quant.qm_u;
+	v->quantization.qm_v = f->quant.qm_v;
+	if (f->delta.q.present)
+		v->quantization.flags |= V4L2_AV1_QUANTIZATION_FLAG_DELTA_Q_PRESENT;
+	v->quantization.delta_q_res = f->delta.q.res_log2;
+
+	if (f->segmentation.enabled)
+		v->segmentation.flags |= V4L2_AV1_SEGMENTATION_FLAG_ENABLED;
+	if (f->segmentation.update_map)
+		v->segmentation.flags |= V4L2_AV1_SEGMENTATION_FLAG_UPDATE_MAP;
+	if (f->segmentation.temporal)
+		v->segmentation.flags |= V4L2_AV1_SEGMENTATION_FLAG_TEMPORAL_UPDATE;
+	if (f->segmentation.update_data)
+		v->segmentation.flags |= V4L2_AV1_SEGMENTATION_FLAG_UPDATE_DATA;
+	for (i = 0; i < 8; i++) {
+		const Dav1dSegmentationData *d = &f->segmentation.seg_data.d[i];
+		const int vals[8] = { d->delta_q, d->delta_lf_y_v, d->delta_lf_y_h,
+				      d->delta_lf_u, d->delta_lf_v, d->ref, d->skip,
+				      d->globalmv };
+
+		for (j = 0; j < 8; j++) {
+			int on = j == 5 ? d->ref >= 0 : vals[j] != 0;
+
+			if (on)
+				v->segmentation.feature_enabled[i] |= 1u << j;
+			v->segmentation.feature_data[i][j] = (int16_t)(j == 5 && d->ref < 0 ? 0 : vals[j]);
+		}
+	}
+
+	v->loop_filter.level[0] = f->loopfilter.level_y[0];
+	v->loop_filter.level[1] = f->loopfilter.level_y[1];
+	v->loop_filter.level[2] = f->loopfilter.level_u;
+	v->loop_filter.level[3] = f->loopfilter.level_v;
+	v->loop_filter.sharpness = f->loopfilter.sharpness;
+	if (f->loopfilter.mode_ref_delta_enabled)
+		v->loop_filter.flags |= V4L2_AV1_LOOP_FILTER_FLAG_DELTA_ENABLED;
+	if (f->loopfilter.mode_ref_delta_update)
+		v->loop_filter.flags |= V4L2_AV1_LOOP_FILTER_FLAG_DELTA_UPDATE;
+	if (f->delta.lf.present)
+		v->loop_filter.flags |= V4L2_AV1_LOOP_FILTER_FLAG_DELTA_LF_PRESENT;
+	if (f->delta.lf.multi)
+		v->loop_filter.flags |= V4L2_AV1_LOOP_FILTER_FLAG_DELTA_LF_MULTI;
+	v->loop_filter.delta_lf_res = f->delta.lf.res_log2;
+	for (i = 0; i < 8; i++)
+		v->loop_filter.ref_deltas[i] = f->loopfilter.mode_ref_deltas.ref_delta[i];
+	for (i = 0; i < 2; i++)
+		v->loop_filter.mode_deltas[i] = f->loopfilter.mode_ref_deltas.mode_delta[i];
+
+	v->cdef.damping_minus_3 = (uint8_t)(f->cdef.damping - 3);
+	v->cdef.bits = f->cdef.n_bits;
+	for (i = 0; i < 8; i++) {
+		v->cdef.y_pri_strength[i] = f->cdef.y_strength[i] >> 2;
+		v->cdef.y_sec_strength[i] = f->cdef.y_strength[i] & 3;
+		v->cdef.uv_pri_strength[i] = f->cdef.uv_strength[i] >> 2;
+		v->cdef.uv_sec_strength[i] = f->cdef.uv_strength[i] & 3;
+	}
+	for (i = 0; i < 3; i++)
+		v->loop_restoration.frame_restoration_type[i] =
+			(enum v4l2_av1_frame_restoration_type)restore[f->restoration.type[i] & 3];
+	v->loop_restoration.loop_restoration_size[0] = 1u << f->restoration.unit_size[0];
+	v->loop_restoration.loop_restoration_size[1] = 1u << f->restoration.unit_size[1];
+	v->loop_restoration.loop_restoration_size[2] = 1u << f->restoration.unit_size[1];
+
+	for (i = 0; i < 7; i++) {
+		v->global_motion.type[i + 1] = (enum v4l2_av1_warp_model)f->gmv[i].type;
+		memcpy(v->global_motion.params[i + 1], f->gmv[i].matrix, sizeof(f->gmv[i].matrix));
+	}
+
+	if (f->film_grain.present) {
+		const Dav1dFilmGrainData *d = &f->film_grain.data;
+
+		g->flags = V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN |
+			   (f->film_grain.update ? V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN : 0) |
+			   (d->chroma_scaling_from_luma ? V4L2_AV1_FILM_GRAIN_FLAG_CHROMA_SCALING_FROM_LUMA : 0) |
+			   (d->overlap_flag ? V4L2_AV1_FILM_GRAIN_FLAG_OVERLAP : 0) |
+			   (d->clip_to_restricted_range ? V4L2_AV1_FILM_GRAIN_FLAG_CLIP_TO_RESTRICTED_RANGE : 0);
+		g->grain_seed = (uint16_t)d->seed;
+		g->num_y_points = (uint8_t)d->num_y_points;
+		for (i = 0; i < d->num_y_points; i++) {
+			g->point_y_value[i] = d->y_points[i][0];
+			g->point_y_scaling[i] = d->y_points[i][1];
+		}
+		g->num_cb_points = (uint8_t)d->num_uv_points[0];
+		g->num_cr_points = (uint8_t)d->num_uv_points[1];
+		for (i = 0; i < 10; i++) {
+			g->point_cb_value[i] = d->uv_points[0][i][0];
+			g->point_cb_scaling[i] = d->uv_points[0][i][1];
+			g->point_cr_value[i] = d->uv_points[1][i][0];
+			g->point_cr_scaling[i] = d->uv_points[1][i][1];
+		}
+		g->grain_scaling_minus_8 = (uint8_t)(d->scaling_shift - 8);
+		g->ar_coeff_lag = (uint8_t)d->ar_coeff_lag;
+		for (i = 0; i < 24; i++)
+			g->ar_coeffs_y_plus_128[i] = (uint8_t)(d->ar_coeffs_y[i] + 128);
+		for (i = 0; i < 25; i++) {
+			g->ar_coeffs_cb_plus_128[i] = (uint8_t)(d->ar_coeffs_uv[0][i] + 128);
+			g->ar_coeffs_cr_plus_128[i] = (uint8_t)(d->ar_coeffs_uv[1][i] + 128);
+		}
+		g->ar_coeff_shift_minus_6 = (uint8_t)(d->ar_coeff_shift - 6);
+		g->grain_scale_shift = (uint8_t)d->grain_scale_shift;
+		/* dav1d keeps these with their offsets removed */
+		g->cb_mult = (uint8_t)(d->uv_mult[0] + 128);
+		g->cb_luma_mult = (uint8_t)(d->uv_luma_mult[0] + 128);
+		g->cb_offset = (uint16_t)(d->uv_offset[0] + 256);
+		g->cr_mult = (uint8_t)(d->uv_mult[1] + 128);
+		g->cr_luma_mult = (uint8_t)(d->uv_luma_mult[1] + 128);
+		g->cr_offset = (uint16_t)(d->uv_offset[1] + 256);
+	}
+}
+
+static void compare(int n, const Dav1dFrameHeader *a, const Dav1dFrameHeader *b)
+{
+#define SAME(field) CHECK(!memcmp(&a->field, &b->field, sizeof(a->field)), \
+			  "frame %d: %s differs", n, #field)
+	SAME(frame_type); SAME(width); SAME(height); SAME(frame_offset);
+	SAME(show_frame); SAME(showable_frame); SAME(error_resilient_mode);
+	SAME(disable_cdf_update); SAME(allow_screen_content_tools);
+	SAME(force_integer_mv); SAME(primary_ref_frame);
+	SAME(refresh_frame_flags); SAME(render_width); SAME(render_height);
+	SAME(super_res); SAME(allow_intrabc); SAME(refidx); SAME(hp);
+	SAME(subpel_filter_mode); SAME(switchable_motion_mode);
+	SAME(use_ref_frame_mvs); SAME(refresh_context);
+	SAME(tiling.cols); SAME(tiling.rows); SAME(tiling.col_start_sb);
+	SAME(tiling.row_start_sb); SAME(tiling.update);
+	SAME(quant); SAME(segmentation); SAME(delta); SAME(all_lossless);
+	SAME(loopfilter); SAME(cdef); SAME(restoration); SAME(txfm_mode);
+	SAME(switchable_comp_refs); SAME(skip_mode_allowed);
+	SAME(skip_mode_enabled); SAME(skip_mode_refs); SAME(warp_motion);
+	SAME(reduced_txtp_set); SAME(gmv); SAME(film_grain.present);
+	SAME(film_grain.update);
+	if (a->film_grain.present) {
+		SAME(film_grain.data);
+		if (memcmp(&a->film_grain.data, &b->film_grain.data, sizeof(a->film_grain.data))) {
+			const uint8_t *x = (const void *)&a->film_grain.data, *y = (const void *)&b->film_grain.data;
+			size_t k;
+			for (k = 0; k < sizeof(a->film_grain.data); k++)
+				if (x[k] != y[k])
+					fprintf(stderr, "  grain byte %zu: %u vs %u\n", k, x[k], y[k]);
+		}
+	}
+#undef SAME
+}
+
+static int run(const char *name, const char *params)
+{
+	static struct tu tus[FRAMES * 2];
+	Dav1dPicture pics[MAX_PICS];
+	const Dav1dFrameHeader *seen[MAX_PICS];
+	static struct coded_frame coded[MAX_PICS];
+	int n_tus = 0, n_pics = 0, n_seen = 0, n_coded, i, ret;
+	Dav1dContext *ref, *test;
+	struct dv_av1_refs refs;
+
+	ret = encode(tus, &n_tus, params);
+	if (ret)
+		return ret;
+	memset(seen, 0, sizeof(seen));
+	ref = open_dav1d();
+	test = open_dav1d();
+	CHECK(ref && test, "dav1d_open");
+	if (!ref || !test)
+		return 1;
+	/* Reference decode: every picture, hidden ones included, in order. */
+	for (i = 0; i < n_tus; i++) {
+		Dav1dData data;
+
+		memcpy(dav1d_data_create(&data, tus[i].size), tus[i].data, tus[i].size);
+		while (data.sz) {
+			ret = dav1d_send_data(ref, &data);
+			if (ret && ret != DAV1D_ERR(EAGAIN))
+				break;
+			while (n_pics < MAX_PICS &&
+			       dav1d_get_picture(ref, &pics[n_pics]) == 0)
+				n_pics++;
+		}
+		while (n_pics < MAX_PICS && dav1d_get_picture(ref, &pics[n_pics]) == 0)
+			n_pics++;
+	}
+	fprintf(stderr, "%s: %d temporal units, %d pictures\n", name, n_tus, n_pics);
+	CHECK(n_pics >= FRAMES, "%s: %d pictures", name, n_pics);
+
+	n_coded = split_frames(tus, n_tus, coded, MAX_PICS);
+	CHECK(n_coded > 0, "%s: the stream must have frame header and tile group OBUs apart", name);
+	if (n_coded <= 0)
+		return 1;
+	dv_av1_refs_reset(&refs);
+	for (i = 0; i < n_pics; i++) {
+		const Dav1dFrameHeader *f = pics[i].frame_hdr;
+		struct v4l2_ctrl_av1_sequence seq;
+		struct v4l2_ctrl_av1_frame fr;
+		struct v4l2_ctrl_av1_film_grain grain;
+		static struct v4l2_ctrl_av1_tile_group_entry e[64];
+		static uint8_t tiles[1 << 20], tu[(1 << 20) + 16384];
+		size_t used = 0, n, t, nt;
+		Dav1dData data;
+		Dav1dPicture out;
+		int k, dup = 0;
+
+		for (k = 0; k < n_seen; k++)
+			dup |= seen[k] == f;
+		if (dup)
+			continue;	/* show_existing_frame: no request */
+		seen[n_seen++] = f;
+		to_seq(pics[i].seq_hdr, &seq);
+		to_frame(pics[i].seq_hdr, f, &fr, &grain);
+		if (n_seen - 1 >= n_coded) {
+			CHECK(0, "frame %d: more pictures than coded frames", i);
+			break;
+		}
+		ret = locate_tiles(f, &coded[n_seen - 1], tiles, sizeof(tiles), e, &nt, &t);
+		CHECK(ret == 0, "frame %d: tiles not found", i);
+		if (ret)
+			break;
+		ret = dv_av1_write_sequence_header(&seq, tu, sizeof(tu), &n);
+		CHECK(ret == 0, "frame %d: sequence header %d", i, ret);
+		used = n;
+		ret = dv_av1_write_frame_header(&seq, &fr, &grain, &refs, tu + used,
+						sizeof(tu) - used, &n);
+		CHECK(ret == 0, "frame %d: frame header %d", i, ret);
+		if (ret)
+			break;
+		used += n;
+		ret = dv_av1_write_tile_group(&fr, e, nt, tiles, t,
+					      tu + used, sizeof(tu) - used, &n);
+		CHECK(ret == 0, "frame %d: tile group %d", i, ret);
+		used += n;
+		memcpy(dav1d_data_create(&data, used), tu, used);
+		ret = dav1d_send_data(test, &data);
+		CHECK(ret == 0, "frame %d: send_data %d", i, ret);
+		if (data.sz)
+			dav1d_data_unref(&data);
+		ret = dav1d_get_picture(test, &out);
+		CHECK(ret == 0, "frame %d: no picture (%d)", i, ret);
+		if (ret)
+			break;
+		compare(n_seen - 1, f, out.frame_hdr);
+		CHECK(same_pixels(&pics[i], &out), "%s: picture %d differs from the reference decode", name, i);
+		dav1d_picture_unref(&out);
+		dv_av1_refs_update(&refs, &fr);
+	}
+	fprintf(stderr, "%s: %d frame headers compared\n", name, n_seen);
+	for (i = 0; i < n_pics; i++)
+		dav1d_picture_unref(&pics[i]);
+	for (i = 0; i < n_tus; i++)
+		free(tus[i].data);
+	dav1d_close(&ref);
+	dav1d_close(&test);
+	return 0;
+}
+
+int main(void)
+{
+	int ret;
+
+	/* Two tile groups a frame: libaom then writes frame header and tile
+	 * group OBUs apart, so the test can find the tiles. */
+	ret = run("tiles2", "tile-columns=1:num-tile-groups=2");
+	if (ret)
+		return ret;
+	run("tiles4_grain", "tile-columns=1:tile-rows=1:num-tile-groups=2:denoise-noise-level=25");
+	run("error_resilient", "tile-columns=1:num-tile-groups=2:error-resilient=1");
+	run("screen_content", "tile-columns=1:num-tile-groups=2:tune-content=screen:enable-intrabc=1");
+	return TEST_RESULT();
+}
