@@ -25,7 +25,7 @@ grep -q "another daemon is attached" /tmp/second.log || fail "no clear message"
 ffmpeg -loglevel error -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 250 \
 	-c:v libx264 -x264-params bframes=2:keyint=50 -threads 1 /tmp/long.h264
 decode_long() {
-	timeout 120 gst-launch-1.0 -q filesrc location=/tmp/long.h264 ! h264parse ! \
+	timeout 120 gst-launch-1.0 filesrc location=/tmp/long.h264 ! h264parse ! \
 		v4l2slh264dec ! fakesink >"/tmp/gst-$1.log" 2>&1
 }
 
@@ -34,7 +34,7 @@ done0=$(dv_stat jobs_done)
 decode_long kill &
 gst=$!
 wait_for 60 sh -c "[ \$(awk '\$1 == \"jobs_done:\" { print \$2 }' /sys/kernel/debug/daedalus-v4l2/stats) -ge $((done0 + 20)) ]" ||
-	fail "the decode did not get going"
+	fail "the decode did not get going: $(cat /tmp/gst-kill.log; tail -5 "$DAEMON_LOG")"
 echo "daedalus-test: SIGKILL to the daemon" >/dev/kmsg
 kill -KILL "$DAEMON_PID"
 wait_for 10 sh -c '[ "$(awk '"'"'$1 == "jobs_pending:" { print $2 }'"'"' /sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
