@@ -19,7 +19,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
-VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264 daemon-lifecycle)
+VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
+	conformance-vp9 daemon-lifecycle)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -57,17 +58,26 @@ if [ $unit_rc != 0 ]; then
 	record "FAIL unit/meson-test"
 fi
 
-# The conformance corpus, generated with the guest root's encoders.
-DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || record "FAIL build/corpus"
-export DAEDALUS_CORPUS
+# The conformance corpora, generated with the guest root's encoders.
+DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || record "FAIL build/corpus-h264"
+DAEDALUS_CORPUS_VP9=$("$top/tests/conformance/gen-corpus.sh" vp9) || record "FAIL build/corpus-vp9"
+export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9
 
 for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" "${VM_TESTS[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
-	# One line per clip, from the runner's table.
-	table=$top/build/vm/$k/conformance-h264.log
-	[ -f "$table" ] && awk -v k="$k" 'NF >= 7 && $6 ~ /^(PASS|FAIL)/ {
-		print (($6 == "PASS") ? "PASS " : "FAIL ") k "/h264/" $1 }' "$table" | tee -a "$results"
+	# One line per clip, from the runners' tables.
+	for codec in h264 vp9; do
+		table=$top/build/vm/$k/conformance-$codec.log
+		[ -f "$table" ] || continue
+		awk -v k="$k" -v c="$codec" '$1 != "clip" && NF >= 6 {
+			for (i = 2; i <= NF; i++)
+				if ($i ~ /^(PASS|FAIL)/) {
+					print (($i == "PASS") ? "PASS " : "FAIL ") k "/" c "/" $1
+					break
+				}
+		}' "$table" | tee -a "$results"
+	done
 done
 
 passed=$(grep -c '^PASS ' "$results")

@@ -3,14 +3,14 @@
 # profile 0 NV12 and profile 2 10-bit P010, hidden alt-ref frames, tiles,
 # lossless, error-resilient, odd sizes, 1080p), decoded by GStreamer's
 # v4l2slvp9dec on our device with the daemon attached: every shown frame
-# MD5-identical to FFmpeg's software decoder, none missing.
+# MD5-identical to FFmpeg's software decoder, none missing; then two
+# clients at once.
 . /mnt/proj/tests/vm/lib.sh
 
 load_module
 start_daemon
 rc=0
-sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /mnt/run/conformance-vp9 \
-	--decoder v4l2slvp9dec || rc=$?
+conformance "$CORPUS_VP9" vp9 v4l2slvp9dec || rc=$?
 stop_daemon
 [ "$(dv_stat jobs_pending)" = 0 ] || fail "jobs left pending"
 [ "$(dv_stat contexts)" = 0 ] || fail "contexts left open"

@@ -6,7 +6,8 @@
 # and reports one line per test plus one for the kernel log:
 #   PASS 6.12/compliance
 #   FAIL 6.12/kernel-log
-# Results and the whole console log are left in build/vm/VER/.
+# Results and the whole console log are left in build/vm/VER/. The corpora
+# named by DAEDALUS_CORPUS (H.264) and DAEDALUS_CORPUS_VP9 are copied in.
 # Exit code: 0 if everything passed.
 source "$(dirname "$0")/lib.sh"
 
@@ -52,10 +53,14 @@ if [ -f "$DAEDALUS_TOP/meson.build" ]; then
 		 ninja -C /mnt/run/daemon-build' >"$run/daemon-build.log" 2>&1 ||
 		{ tail -n 40 "$run/daemon-build.log" >&2; die "daemon build failed"; }
 fi
-if [ -n "${DAEDALUS_CORPUS:-}" ]; then
-	mkdir -p "$run/corpus"
-	find "$DAEDALUS_CORPUS" -maxdepth 1 -type f -exec cp {} "$run/corpus/" \;
-fi
+# Conformance corpora (tests/conformance/gen-corpus.sh), by codec.
+copy_corpus() { # copy_corpus DIR NAME
+	[ -n "$1" ] || return 0
+	mkdir -p "$run/$2"
+	find "$1" -maxdepth 1 -type f -exec cp {} "$run/$2/" \;
+}
+copy_corpus "${DAEDALUS_CORPUS:-}" corpus
+copy_corpus "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -63,6 +68,7 @@ KVER=$kver
 MODULE=/mnt/run/daedalus_v4l2.ko
 DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
 CORPUS=/mnt/run/corpus
+CORPUS_VP9=/mnt/run/corpus-vp9
 ENV
 
 case $accel in
