@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh [--kernel VER] [--accel tcg|kvm] [--shell] TEST...
+# run.sh [--kernel VER] [--accel tcg|kvm] [--sample N] TEST...
 #
 # Boots the guest kernel VER (default 6.12) on the trixie guest root with
 # daedalus_v4l2.ko built for it, runs tests/vm/TEST.sh for each TEST inside,
@@ -14,16 +14,18 @@ source "$(dirname "$0")/lib.sh"
 kver=6.12
 accel=${DAEDALUS_ACCEL:-tcg}
 timeout_s=${DAEDALUS_VM_TIMEOUT:-1800}
+sample=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kver=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
+	--sample) sample=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || die "usage: run.sh [--kernel VER] [--accel tcg|kvm] TEST..."
+[ $# -gt 0 ] || die "usage: run.sh [--kernel VER] [--accel tcg|kvm] [--sample N] TEST..."
 for t in "$@"; do
 	[ -f "$DAEDALUS_TOP/tests/vm/$t.sh" ] || die "no test tests/vm/$t.sh"
 done
@@ -69,6 +71,7 @@ MODULE=/mnt/run/daedalus_v4l2.ko
 DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
 CORPUS=/mnt/run/corpus
 CORPUS_VP9=/mnt/run/corpus-vp9
+SAMPLE=$sample
 ENV
 
 case $accel in
