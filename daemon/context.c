@@ -16,10 +16,11 @@
 #include "context.h"
 #include "log.h"
 
-enum dv_item_kind { DV_ITEM_JOB, DV_ITEM_RESET, DV_ITEM_STOP };
+enum dv_item_kind { DV_ITEM_JOB, DV_ITEM_PREPARE, DV_ITEM_RESET, DV_ITEM_STOP };
 
 struct dv_item {
 	enum dv_item_kind kind;
+	uint32_t codec;		/* for DV_ITEM_PREPARE */
 	struct dv_item *next;
 	size_t size;
 	uint8_t msg[];		/* the DV_MSG_JOB message, for jobs */
@@ -64,6 +65,27 @@ static void dv_context_drop_decoder(struct dv_context *ctx)
 	ctx->backend = NULL;
 }
 
+/* Makes sure the context has a decoder for @codec; 0 or -1 (logged). */
+static int dv_context_prepare(struct dv_context *ctx, uint32_t codec)
+{
+	if (ctx->decoder && ctx->codec == codec)
+		return 0;
+	dv_context_drop_decoder(ctx);
+	ctx->backend = dv_backend_for(codec);
+	if (!ctx->backend) {
+		dv_err("ctx %u: no backend decodes codec %u", ctx->id, codec);
+		return -1;
+	}
+	ctx->decoder = ctx->backend->create(codec);
+	if (!ctx->decoder) {
+		dv_err("ctx %u: creating a %s decoder failed", ctx->id, ctx->backend->name);
+		ctx->backend = NULL;
+		return -1;
+	}
+	ctx->codec = codec;
+	return 0;
+}
+
 /* Decodes one job and reports its end to the module. */
 static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *item)
 {
@@ -83,21 +105,8 @@ static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *ite
 		       ctx->id, (unsigned long long)job.job_id, cap->size, job.fmt.sizeimage);
 		goto put;
 	}
-	if (!ctx->decoder || ctx->codec != job.fmt.codec) {
-		dv_context_drop_decoder(ctx);
-		ctx->backend = dv_backend_for(job.fmt.codec);
-		if (!ctx->backend) {
-			dv_err("ctx %u: no backend decodes codec %u", ctx->id, job.fmt.codec);
-			goto put;
-		}
-		ctx->decoder = ctx->backend->create(job.fmt.codec);
-		if (!ctx->decoder) {
-			dv_err("ctx %u: creating a %s decoder failed", ctx->id, ctx->backend->name);
-			ctx->backend = NULL;
-			goto put;
-		}
-		ctx->codec = job.fmt.codec;
-	}
+	if (dv_context_prepare(ctx, job.fmt.codec))
+		goto put;
 
 	dj = (struct dv_decode_job){
 		.fmt = &job.fmt,
@@ -140,6 +149,9 @@ static void *dv_context_worker(void *arg)
 		switch (item->kind) {
 		case DV_ITEM_JOB:
 			dv_context_run_job(ctx, item);
+			break;
+		case DV_ITEM_PREPARE:
+			dv_context_prepare(ctx, item->codec);
 			break;
 		case DV_ITEM_RESET:
 			if (ctx->decoder)
@@ -259,6 +271,7 @@ void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
 {
 	struct dv_msg_header hdr;
 	struct dv_msg_buf_release rel;
+	struct dv_msg_ctx ctxmsg;
 	struct dv_context *ctx;
 	struct dv_item *item;
 
@@ -266,9 +279,22 @@ void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
 	switch (hdr.type) {
 	case DV_MSG_CTX_OPEN:
 	case DV_MSG_FORMAT:
-	case DV_MSG_STREAM_ON:
-		/* Decoders are made for the format of the first job. */
 		dv_context_get(bridge_fd, hdr.ctx_id);
+		break;
+	case DV_MSG_STREAM_ON:
+		/*
+		 * Make the decoder now, not on the first job: clients give a
+		 * request a deadline (GStreamer 1 s) that a decoder's start-up
+		 * should not eat into. A job still checks its own codec.
+		 */
+		memcpy(&ctxmsg, msg, sizeof(ctxmsg));
+		ctx = dv_context_get(bridge_fd, hdr.ctx_id);
+		item = ctx ? calloc(1, sizeof(*item)) : NULL;
+		if (item) {
+			item->kind = DV_ITEM_PREPARE;
+			item->codec = ctxmsg.fmt.codec;
+			dv_context_push(ctx, item);
+		}
 		break;
 	case DV_MSG_STREAM_OFF:
 		ctx = dv_context_find(hdr.ctx_id);

@@ -170,6 +170,8 @@ EOF
 		fi
 	fi
 	row "$name" "${w}x$h" "$frames" "$decoded" "$matching" "$result" "$seconds"
+	# Say why right under the row: the output directory may not survive.
+	[ "$result" = PASS ] || tail -n 4 "$out/$name.log" | sed 's/^/    | /'
 done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
