@@ -371,8 +371,6 @@ found:
 			ret = -EINVAL;
 			break;
 		}
-		if (job->src)
-			dv_job_return_src(job, VB2_BUF_STATE_DONE);
 		dv_job_finish(job, VB2_BUF_STATE_DONE, c.bytesused);
 		break;
 	case DV_STATUS_ERROR:

@@ -46,11 +46,16 @@ void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 	lockdep_assert_held(&dev->job_lock);
 	list_del(&job->dev_node);
 	list_del(&job->ctx_node);
-	if (job->src)
-		dv_job_return_src(job, state);
+	/*
+	 * CAPTURE first: clients dequeue the CAPTURE buffer as soon as the
+	 * request completes, and the request completes with the OUTPUT
+	 * buffer (GStreamer fails a frame whose CAPTURE is not ready then).
+	 */
 	vb2_set_plane_payload(&job->dst->vb2_buf, 0,
 			      state == VB2_BUF_STATE_DONE ? bytesused : 0);
 	v4l2_m2m_buf_done(job->dst, state);
+	if (job->src)
+		dv_job_return_src(job, state);
 
 	atomic_dec(&dev->stats.jobs_pending);
 	if (state == VB2_BUF_STATE_DONE)
@@ -64,10 +69,11 @@ void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 static void dv_fail_request(struct dv_ctx *ctx, struct vb2_v4l2_buffer *src,
 			    struct vb2_v4l2_buffer *dst)
 {
-	v4l2_ctrl_request_complete(src->vb2_buf.req_obj.req, &ctx->hdl);
-	v4l2_m2m_buf_done(src, VB2_BUF_STATE_ERROR);
+	/* CAPTURE before the request completes, as in dv_job_finish(). */
 	vb2_set_plane_payload(&dst->vb2_buf, 0, 0);
 	v4l2_m2m_buf_done(dst, VB2_BUF_STATE_ERROR);
+	v4l2_ctrl_request_complete(src->vb2_buf.req_obj.req, &ctx->hdl);
+	v4l2_m2m_buf_done(src, VB2_BUF_STATE_ERROR);
 	atomic64_inc(&ctx->dev->stats.jobs_error);
 }
 
