@@ -5,12 +5,4 @@
 # in parallel in the daemon.
 . /mnt/proj/tests/vm/lib.sh
 
-load_module
-start_daemon
-rc=0
-conformance "$CORPUS" h264 v4l2slh264dec || rc=$?
-stop_daemon
-[ "$(dv_stat jobs_pending)" = 0 ] || fail "jobs left pending"
-[ "$(dv_stat contexts)" = 0 ] || fail "contexts left open"
-unload_module
-exit $rc
+conformance_test "$CORPUS" h264 v4l2slh264dec

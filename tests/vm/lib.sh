@@ -134,3 +134,18 @@ conformance() {
 	fi
 	return $conformance_rc
 }
+
+# conformance_test CORPUS NAME DECODER -- a whole conformance VM test: the
+# module and the daemon up, the corpus decoded (see conformance), nothing
+# left behind.
+conformance_test() {
+	load_module
+	start_daemon
+	test_rc=0
+	conformance "$@" || test_rc=$?
+	stop_daemon
+	[ "$(dv_stat jobs_pending)" = 0 ] || fail "jobs left pending"
+	[ "$(dv_stat contexts)" = 0 ] || fail "contexts left open"
+	unload_module
+	return $test_rc
+}
