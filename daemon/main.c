@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 		dv_err("no usable libavcodec: install FFmpeg's libavcodec of the version this daemon was built for");
 		return 2;
 	}
+	dv_backends_warm_up();
 
 	/* Signals arrive through a file descriptor, beside the bridge. */
 	sigemptyset(&signals);

@@ -44,6 +44,7 @@ fi
 # The daemon's unit tests, under ASan + UBSan, outside the VM but inside the
 # guest root, against the FFmpeg the daemon loads there.
 unit_log=$top/build/unit.log
+mkdir -p "$top/build"
 "$top/tools/vm/in-root.sh" "$top/build/unit" sh -c '
 	rm -rf /mnt/run/asan &&
 	meson setup -Db_sanitize=address,undefined -Db_lundef=false \

@@ -98,7 +98,7 @@ rc=0
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -display none -no-reboot \
 	"${accel_args[@]}" -smp 2 -m 4G \
 	-kernel "$kdir/bzImage" \
-	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7" \
+	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7" \
 	"${shares[@]}" \
 	-serial "file:$run/console.log" -monitor none </dev/null || rc=$?
 log "guest ran for $(( $(date +%s) - start )) s (qemu exit $rc)"
