@@ -179,7 +179,7 @@ struct dv_recv {
 
 /* Completion status of a job. */
 enum dv_status {
-	DV_STATUS_SRC_CONSUMED = 1,	/* OUTPUT buffer and request done */
+	DV_STATUS_SRC_CONSUMED = 1,	/* bitstream read; completes nothing yet */
 	DV_STATUS_HAS_PIXELS,		/* CAPTURE done (implies SRC_CONSUMED) */
 	DV_STATUS_ERROR,		/* whatever remains, done with ERROR */
 };

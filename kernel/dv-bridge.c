@@ -61,16 +61,39 @@ void dv_bridge_job_queued(struct dv_dev *dev)
 	wake_up_interruptible(&dev->bridge.wq);
 }
 
+/* Queue @ev for the daemon, or drop it if none takes events. Any context. */
 static void dv_bridge_queue_event(struct dv_dev *dev, struct dv_event *ev)
 {
-	mutex_lock(&dev->job_lock);
-	if (dv_bridge_ready(dev)) {
+	unsigned long flags;
+	bool queued = false;
+
+	spin_lock_irqsave(&dev->bridge.events_lock, flags);
+	if (dev->bridge.events_open) {
 		list_add_tail(&ev->node, &dev->bridge.events);
-		wake_up_interruptible(&dev->bridge.wq);
-		ev = NULL;
+		queued = true;
 	}
-	mutex_unlock(&dev->job_lock);
-	kfree(ev);
+	spin_unlock_irqrestore(&dev->bridge.events_lock, flags);
+	if (queued)
+		wake_up_interruptible(&dev->bridge.wq);
+	else
+		kfree(ev);
+}
+
+/* Stop taking events and free those not taken. */
+static void dv_bridge_close_events(struct dv_dev *dev)
+{
+	struct dv_event *ev, *tmp;
+	unsigned long flags;
+	LIST_HEAD(dropped);
+
+	spin_lock_irqsave(&dev->bridge.events_lock, flags);
+	dev->bridge.events_open = false;
+	list_splice_init(&dev->bridge.events, &dropped);
+	spin_unlock_irqrestore(&dev->bridge.events_lock, flags);
+	list_for_each_entry_safe(ev, tmp, &dropped, node) {
+		list_del(&ev->node);
+		kfree(ev);
+	}
 }
 
 /* Tell the daemon about a context: DV_MSG_CTX_OPEN, FORMAT, ... */
@@ -98,10 +121,9 @@ void dv_bridge_buf_release(struct dv_ctx *ctx, struct dv_buffer *buf)
 	struct dv_event *ev;
 	bool exported;
 
-	mutex_lock(&ctx->dev->job_lock);
-	exported = buf->exported_session &&
-		   buf->exported_session == ctx->dev->bridge.session;
-	mutex_unlock(&ctx->dev->job_lock);
+	/* No job_lock: vb2 holds its mmap_lock here (see struct dv_bridge). */
+	exported = READ_ONCE(buf->exported_session) &&
+		   READ_ONCE(buf->exported_session) == READ_ONCE(ctx->dev->bridge.session);
 	if (!exported)
 		return;
 
@@ -133,7 +155,7 @@ static int dv_bridge_open(struct inode *inode, struct file *file)
 	} else {
 		dev->bridge.daemon = file;
 		dev->bridge.ready = false;
-		dev->bridge.session++;
+		WRITE_ONCE(dev->bridge.session, dev->bridge.session + 1);
 	}
 	mutex_unlock(&dev->job_lock);
 	if (ret)
@@ -145,17 +167,13 @@ static int dv_bridge_open(struct inode *inode, struct file *file)
 static int dv_bridge_release(struct inode *inode, struct file *file)
 {
 	struct dv_dev *dev = dv_bridge_file_dev(file);
-	struct dv_event *ev, *tmp;
 
 	mutex_lock(&dev->job_lock);
 	dev->bridge.daemon = NULL;
 	dev->bridge.ready = false;
 	/* Nobody will decode what the daemon held or had not taken yet. */
 	dv_fail_all_jobs(dev, "daemon detached");
-	list_for_each_entry_safe(ev, tmp, &dev->bridge.events, node) {
-		list_del(&ev->node);
-		kfree(ev);
-	}
+	dv_bridge_close_events(dev);
 	mutex_unlock(&dev->job_lock);
 	cancel_delayed_work_sync(&dev->bridge.watchdog);
 	dev_info(dev->v4l2_dev.dev, "bridge: daemon detached\n");
@@ -170,17 +188,29 @@ static long dv_bridge_hello(struct dv_dev *dev, void __user *arg)
 	if (copy_from_user(&hello, arg, sizeof(hello)))
 		return -EFAULT;
 	theirs = hello.version;
+	if (memchr_inv(hello.reserved, 0, sizeof(hello.reserved))) {
+		dev_err_ratelimited(dev->v4l2_dev.dev, "bridge: hello with nonzero reserved fields: refused\n");
+		return -EINVAL;
+	}
 	memset(&hello, 0, sizeof(hello));
 	hello.version = DV_BRIDGE_VERSION;
 	if (copy_to_user(arg, &hello, sizeof(hello)))
 		return -EFAULT;
 	if (theirs != DV_BRIDGE_VERSION) {
-		dev_err(dev->v4l2_dev.dev, "bridge: daemon speaks protocol %u, this module speaks %u: refused\n",
-			theirs, DV_BRIDGE_VERSION);
+		dev_err_ratelimited(dev->v4l2_dev.dev, "bridge: daemon speaks protocol %u, this module speaks %u: refused\n",
+				    theirs, DV_BRIDGE_VERSION);
 		return -EPROTO;
 	}
 	mutex_lock(&dev->job_lock);
+	if (dev->bridge.ready) {
+		mutex_unlock(&dev->job_lock);
+		dev_err_ratelimited(dev->v4l2_dev.dev, "bridge: a second hello: refused\n");
+		return -EALREADY;
+	}
 	dev->bridge.ready = true;
+	spin_lock_irq(&dev->bridge.events_lock);
+	dev->bridge.events_open = true;
+	spin_unlock_irq(&dev->bridge.events_lock);
 	mutex_unlock(&dev->job_lock);
 	dev_info(dev->v4l2_dev.dev, "bridge: daemon attached (pid %d, protocol %u)\n",
 		 task_pid_nr(current), theirs);
@@ -294,8 +324,12 @@ static long dv_bridge_recv(struct dv_dev *dev, struct file *file,
 
 	for (;;) {
 		mutex_lock(&dev->job_lock);
+		spin_lock_irq(&dev->bridge.events_lock);
 		ev = list_first_entry_or_null(&dev->bridge.events,
 					      struct dv_event, node);
+		if (ev)
+			list_del(&ev->node);
+		spin_unlock_irq(&dev->bridge.events_lock);
 		job = list_first_entry_or_null(&dev->jobs, struct dv_job,
 					       dev_node);
 		if (ev || job)
@@ -312,15 +346,20 @@ static long dv_bridge_recv(struct dv_dev *dev, struct file *file,
 	/* Context events first: they never need to follow a queued job. */
 	if (ev) {
 		recv.msg_size = ev->size;
-		if (recv.buf_size < ev->size) {
+		if (recv.buf_size < ev->size)
 			ret = -ENOSPC;
-		} else if (copy_to_user(u64_to_user_ptr(recv.buf), ev->msg,
-					ev->size)) {
+		else if (copy_to_user(u64_to_user_ptr(recv.buf), ev->msg,
+				      ev->size))
 			ret = -EFAULT;
-		} else {
-			list_del(&ev->node);
-			kfree(ev);
+		else
 			ret = 0;
+		if (ret) {
+			/* Not taken: first in line again (no detach under job_lock). */
+			spin_lock_irq(&dev->bridge.events_lock);
+			list_add(&ev->node, &dev->bridge.events);
+			spin_unlock_irq(&dev->bridge.events_lock);
+		} else {
+			kfree(ev);
 		}
 	} else {
 		ret = dv_bridge_send_job(dev, job, &recv);
@@ -354,19 +393,23 @@ static long dv_bridge_complete(struct dv_dev *dev, void __user *arg)
 found:
 	switch (c.status) {
 	case DV_STATUS_SRC_CONSUMED:
-		if (!job->src) {
-			dev_err(dev->v4l2_dev.dev, "bridge: job %llu: OUTPUT buffer consumed twice\n",
-				c.job_id);
+		if (job->src_consumed) {
+			dev_err_ratelimited(dev->v4l2_dev.dev, "bridge: job %llu: OUTPUT buffer consumed twice\n",
+					    c.job_id);
 			ret = -EINVAL;
 			break;
 		}
-		dv_job_return_src(job, VB2_BUF_STATE_DONE);
+		/*
+		 * Nothing returned yet: the request must not complete before
+		 * its CAPTURE buffer is ready (clients dequeue it then).
+		 */
+		job->src_consumed = true;
 		break;
 	case DV_STATUS_HAS_PIXELS:
 		size = vb2_plane_size(&job->dst->vb2_buf, 0);
 		if (c.bytesused > size || !c.bytesused) {
-			dev_err(dev->v4l2_dev.dev, "bridge: job %llu: bytesused %u does not fit the %u-byte CAPTURE buffer\n",
-				c.job_id, c.bytesused, size);
+			dev_err_ratelimited(dev->v4l2_dev.dev, "bridge: job %llu: bytesused %u does not fit the %u-byte CAPTURE buffer\n",
+					    c.job_id, c.bytesused, size);
 			dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
 			ret = -EINVAL;
 			break;
@@ -377,8 +420,8 @@ found:
 		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
 		break;
 	default:
-		dev_err(dev->v4l2_dev.dev, "bridge: job %llu: unknown status %u\n",
-			c.job_id, c.status);
+		dev_err_ratelimited(dev->v4l2_dev.dev, "bridge: job %llu: unknown status %u\n",
+				    c.job_id, c.status);
 		ret = -EINVAL;
 	}
 out:
@@ -464,6 +507,7 @@ int dv_bridge_init(struct dv_dev *dev)
 	struct dv_bridge *b = &dev->bridge;
 
 	INIT_LIST_HEAD(&b->events);
+	spin_lock_init(&b->events_lock);
 	init_waitqueue_head(&b->wq);
 	INIT_DELAYED_WORK(&b->watchdog, dv_watchdog_work);
 	b->misc.minor = MISC_DYNAMIC_MINOR;

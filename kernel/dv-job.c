@@ -22,18 +22,6 @@
 #include "dv-compat.h"
 #include "dv.h"
 
-/* Return the OUTPUT buffer; the request completes with it. */
-void dv_job_return_src(struct dv_job *job, enum vb2_buffer_state state)
-{
-	struct media_request *req = job->src->vb2_buf.req_obj.req;
-
-	lockdep_assert_held(&job->ctx->dev->job_lock);
-	/* The request completes with its last object: controls first. */
-	v4l2_ctrl_request_complete(req, &job->ctx->hdl);
-	v4l2_m2m_buf_done(job->src, state);
-	job->src = NULL;
-}
-
 /*
  * End @job: return what it still holds and free it. @bytesused is the
  * CAPTURE payload when @state is DONE.
@@ -54,8 +42,9 @@ void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 	vb2_set_plane_payload(&job->dst->vb2_buf, 0,
 			      state == VB2_BUF_STATE_DONE ? bytesused : 0);
 	v4l2_m2m_buf_done(job->dst, state);
-	if (job->src)
-		dv_job_return_src(job, state);
+	/* The request completes with its last object: controls first. */
+	v4l2_ctrl_request_complete(job->src->vb2_buf.req_obj.req, &job->ctx->hdl);
+	v4l2_m2m_buf_done(job->src, state);
 
 	atomic_dec(&dev->stats.jobs_pending);
 	if (state == VB2_BUF_STATE_DONE)

@@ -400,11 +400,12 @@ static int dv_buf_init(struct vb2_buffer *vb)
 	struct dv_ctx *ctx = vb2_get_drv_priv(vb->vb2_queue);
 	struct dv_buffer *buf = dv_to_buffer(to_vb2_v4l2_buffer(vb));
 
-	/* New memory gets a new name, so the daemon never reuses a mapping. */
-	mutex_lock(&ctx->dev->job_lock);
-	buf->cookie = ++ctx->dev->next_cookie;
-	buf->exported_session = 0;
-	mutex_unlock(&ctx->dev->job_lock);
+	/*
+	 * New memory gets a new name, so the daemon never reuses a mapping.
+	 * No job_lock here: vb2 may hold its mmap_lock (see dv_bridge).
+	 */
+	buf->cookie = atomic64_inc_return(&ctx->dev->next_cookie);
+	WRITE_ONCE(buf->exported_session, 0);
 	return 0;
 }
 

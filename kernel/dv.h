@@ -82,8 +82,14 @@ static inline struct dv_buffer *dv_to_buffer(struct vb2_v4l2_buffer *vbuf)
  * @daemon:		file of the attached daemon, or NULL (dv_dev.job_lock)
  * @ready:		the daemon said hello with our version
  * @session:		counts daemon attachments, so buffers are exported
- *			again to a new daemon (dv_dev.job_lock)
- * @events:		messages waiting for the daemon (dv_dev.job_lock)
+ *			again to a new daemon (written under dv_dev.job_lock)
+ * @events_lock:	protects @events and @events_open; innermost lock. A
+ *			spinlock, not dv_dev.job_lock: a CAPTURE buffer's
+ *			release queues an event under vb2's mmap_lock, which
+ *			an mmap() takes inside mm->mmap_lock, which
+ *			DV_IOC_RECV's copy_to_user() takes inside job_lock
+ * @events:		messages waiting for the daemon (@events_lock)
+ * @events_open:	a daemon said hello and takes events (@events_lock)
  * @wq:			woken when a message or job is queued
  * @watchdog:		fails jobs the daemon sits on for too long
  */
@@ -92,7 +98,9 @@ struct dv_bridge {
 	struct file *daemon;
 	bool ready;
 	u32 session;
+	spinlock_t events_lock;	/* see kernel-doc */
 	struct list_head events;
+	bool events_open;
 	wait_queue_head_t wq;
 	struct delayed_work watchdog;
 };
@@ -145,7 +153,7 @@ struct dv_dev {
 	struct list_head sent;
 	u64 next_job_id;
 	u32 next_ctx_id;
-	u64 next_cookie;
+	atomic64_t next_cookie;
 	struct workqueue_struct *wq;
 	struct work_struct flush_work;
 	struct dv_bridge bridge;
@@ -189,9 +197,11 @@ struct dv_ctx {
  * @ctx:		context the request belongs to
  * @id:			job id, unique while the module is loaded
  * @queued_at:		jiffies when the job was queued, for the watchdog
- * @src:		OUTPUT buffer, claimed off the m2m ready queue; NULL
- *			once returned (the daemon consumed it)
+ * @src:		OUTPUT buffer, claimed off the m2m ready queue
  * @dst:		CAPTURE buffer, claimed off the m2m ready queue
+ * @src_consumed:	the daemon said it no longer reads the OUTPUT
+ *			buffer; it is still returned with CAPTURE, after it,
+ *			so a completed request always has its CAPTURE ready
  * @bit_depth:		bit depth the request's controls ask for
  * @ctrls_size:		bytes used in @ctrls
  * @ctrls:		the request's control values, as records of
@@ -205,6 +215,7 @@ struct dv_job {
 	unsigned long queued_at;
 	struct vb2_v4l2_buffer *src;
 	struct vb2_v4l2_buffer *dst;
+	bool src_consumed;
 	unsigned int bit_depth;
 	size_t ctrls_size;
 	u8 ctrls[];
@@ -237,7 +248,6 @@ extern const struct v4l2_m2m_ops dv_m2m_ops;
 int dv_jobs_init(struct dv_dev *dev);
 void dv_jobs_exit(struct dv_dev *dev);
 void dv_ctx_cancel_jobs(struct dv_ctx *ctx);
-void dv_job_return_src(struct dv_job *job, enum vb2_buffer_state state);
 void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 		   u32 bytesused);
 void dv_fail_all_jobs(struct dv_dev *dev, const char *why);

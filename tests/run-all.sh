@@ -4,7 +4,10 @@
 # Builds what is missing (guest kernels and root are cached in
 # $DAEDALUS_CACHE), then runs, on each guest kernel, the VM tests, and
 # prints one PASS/FAIL line per check and a last line "N passed, M failed".
-# Options: --kernel VER (repeatable) to limit the kernels.
+# Options: --kernel VER (repeatable) to limit the kernels; --full to run
+# the fault, fuzz, hostile-client and load tests at full counts (50 daemon
+# kills, 3 x 1 000 000 fuzzed messages, every clip twice under load)
+# instead of CI's. The figures go to build/reliability.md.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/tools/vm/lib.sh"
@@ -14,13 +17,15 @@ kernels=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernels+=("$2"); shift 2 ;;
+	--full) export DAEDALUS_FULL=1; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
 VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
-	conformance-vp9 daemon-lifecycle)
+	conformance-vp9 conformance-av1 daemon-lifecycle fault-injection
+	hostile-daemon hostile-client load)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -62,7 +67,8 @@ fi
 # The conformance corpora, generated with the guest root's encoders.
 DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || record "FAIL build/corpus-h264"
 DAEDALUS_CORPUS_VP9=$("$top/tests/conformance/gen-corpus.sh" vp9) || record "FAIL build/corpus-vp9"
-export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9
+DAEDALUS_CORPUS_AV1=$("$top/tests/conformance/gen-corpus.sh" av1) || record "FAIL build/corpus-av1"
+export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1
 
 # The full corpora on the first kernel (6.12, the Pi's line); every 4th
 # clip on the others: the kernel paths are the same for every clip, and a
@@ -74,7 +80,7 @@ for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" --sample $sample "${VM_TESTS[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
 	# One line per clip, from the runners' tables.
-	for codec in h264 vp9; do
+	for codec in h264 vp9 av1; do
 		table=$top/build/vm/$k/conformance-$codec.log
 		[ -f "$table" ] || continue
 		awk -v k="$k" -v c="$codec" '$1 != "clip" && NF >= 6 {
@@ -86,6 +92,11 @@ for k in "${kernels[@]}"; do
 		}' "$table" | tee -a "$results"
 	done
 done
+
+vmdirs=()
+for k in "${kernels[@]}"; do vmdirs+=("$top/build/vm/$k"); done
+"$top/tools/reliability-report.sh" "${vmdirs[@]}" >"$top/build/reliability.md" &&
+	echo "reliability figures: build/reliability.md" >&2
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

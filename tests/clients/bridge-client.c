@@ -2,8 +2,9 @@
 /*
  * bridge-client: speaks to /dev/daedalus-v4l2 the way a wrong or buggy
  * daemon would, and checks the module refuses it cleanly: calls before the
- * hello, a protocol version mismatch, completions of jobs it never got,
- * unknown ioctls.
+ * hello, a protocol version mismatch, a hello with garbage or said twice,
+ * completions of jobs it never got, unknown ioctls. tests/clients/bridge-fuzz.c
+ * does the same at random, by the hundred thousand.
  *
  * usage: bridge-client [NODE]
  */
@@ -50,8 +51,14 @@ int main(int argc, char **argv)
 	check(r < 0 && errno == EPROTO, "a mismatched protocol version is refused with EPROTO");
 	check(hello.version == DV_BRIDGE_VERSION, "the refusal tells the module's version");
 
+	hello = (struct dv_hello){ .version = DV_BRIDGE_VERSION, .reserved[5] = 1 };
+	r = ioctl(fd, DV_IOC_HELLO, &hello);
+	check(r < 0 && errno == EINVAL, "a hello with nonzero reserved fields is refused with EINVAL");
+
 	hello = (struct dv_hello){ .version = DV_BRIDGE_VERSION };
 	check(ioctl(fd, DV_IOC_HELLO, &hello) == 0, "the right version is accepted");
+	r = ioctl(fd, DV_IOC_HELLO, &hello);
+	check(r < 0 && errno == EALREADY, "a second hello is refused with EALREADY");
 
 	r = ioctl(fd, DV_IOC_RECV, &recv);
 	check(r < 0 && errno == EAGAIN, "RECV with nothing queued gives EAGAIN");

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# gen-corpus.sh [h264|vp9] -- build (or find in the cache) a conformance
+# gen-corpus.sh [h264|vp9|av1] -- build (or find in the cache) a conformance
 # corpus (H.264 by default) and print its directory. Host side, as root (it
-# chroots into the guest root to use the guest's FFmpeg/libx264/libvpx: the
-# same encoders, the same software reference decoder as in the guest).
+# chroots into the guest root to use the guest's FFmpeg, libx264, libvpx,
+# libaom, SVT-AV1, rav1e and dav1d: the same encoders, the same software
+# reference decoders as in the guest).
 #
 # The corpus lives in $DAEDALUS_CACHE/corpus/<codec>-<key>; the key hashes the
-# generator's scripts (everything make-corpus.sh runs or reads) and the
-# guest root's path, which itself names a hash of the root's package list:
-# change the clip list, the cqm file or the packages, and it is rebuilt.
+# generator's scripts (everything the maker runs or reads, corpus-lib.sh
+# included) and the guest root's path, which itself names a hash of the
+# root's package list: change the clip list, the cqm file or the packages,
+# and it is rebuilt.
 # The clips are deterministic, so the scripts + the root say it all.
 source "$(dirname "$0")/../../tools/vm/lib.sh"
 
@@ -16,12 +18,13 @@ codec=${1:-h264}
 case $codec in
 h264) maker=make-corpus.sh min=20 extra=$here/custom.cqm ;;
 vp9) maker=make-corpus-vp9.sh min=15 extra='' ;;
-*) die "usage: gen-corpus.sh [h264|vp9]" ;;
+av1) maker=make-corpus-av1.sh min=15 extra='' ;;
+*) die "usage: gen-corpus.sh [h264|vp9|av1]" ;;
 esac
 [ "$(id -u)" = 0 ] || die "gen-corpus.sh needs root (chroot, mount namespace)"
 root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")
 # shellcheck disable=SC2086 # $extra: one file or none
-key=$(hash_inputs "$root" "$0" "$here/$maker" "$here/streamcheck.py" \
+key=$(hash_inputs "$root" "$0" "$here/$maker" "$here/corpus-lib.sh" "$here/streamcheck.py" \
 	"$here/framemd5.py" $extra "$DAEDALUS_TOP/tools/vm/in-root.sh")
 out=$DAEDALUS_CACHE/corpus/$codec-$key
 

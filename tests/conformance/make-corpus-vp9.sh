@@ -9,10 +9,10 @@
 #                frame + the next shown frame) a packet
 #   NAME.md5     one MD5 per *shown* frame, in display order, of the frame
 #                FFmpeg's software decoder outputs, as NV12 (profile 0) or
-#                P010 (profile 2, 10-bit: `-pix_fmt p010le`) at the frame
-#                size, rows tight (what framemd5.py hashes out of
-#                GStreamer's layout). Hidden frames are never output by a
-#                player, so they have no line.
+#                P010 (profile 2, 10-bit) at the frame size, rows tight
+#                (what framemd5.py hashes out of GStreamer's layout; see
+#                make_reference in corpus-lib.sh). Hidden frames are never
+#                output by a player, so they have no line.
 #   NAME.frames  the number of frames FFmpeg outputs (= frames encoded)
 #   trace/NAME.framemd5, trace/NAME.trace.txt   for debugging
 # and clips.txt: "name width height frames format description", format
@@ -22,25 +22,9 @@
 # logs in /tmp of the chroot.
 set -euo pipefail
 
-out=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$out"
-: >clips.txt
-mkdir -p trace
-rate=25
-
-ff() { ffmpeg -nostdin -hide_banner -loglevel error "$@"; }
-
-lavfi_source() {
-	local s=$2 n=$3
-	case $1 in
-	testsrc2) echo "testsrc2=size=$s:rate=$rate" ;;
-	mandel) echo "mandelbrot=size=$s:rate=$rate" ;;
-	# two scenes: a scene cut makes a second key frame
-	scenecut) echo "testsrc2=size=$s:rate=$rate,trim=end_frame=$((n / 2))[a];mandelbrot=size=$s:rate=$rate,trim=end_frame=$((n - n / 2))[b];[a][b]concat=n=2:v=1:a=0" ;;
-	*) echo "make-corpus-vp9.sh: unknown source $1" >&2; return 1 ;;
-	esac
-}
+# shellcheck source-path=SCRIPTDIR source=corpus-lib.sh
+source "$(dirname "$0")/corpus-lib.sh"
+corpus_begin "$1"
 
 # clip NAME WxH FRAMES SOURCE FORMAT PASSES VPXOPTS CHECKS DESCRIPTION
 #   FORMAT: nv12 (profile 0, yuv420p) or p010 (profile 2, yuv420p10le);
@@ -49,17 +33,12 @@ lavfi_source() {
 #   checks on FFmpeg's cbs_vp9 trace.
 clip() {
 	local name=$1 size=$2 frames=$3 src=$4 fmt=$5 passes=$6 opts=$7 checks=$8 desc=$9
-	local w=${size%x*} h=${size#*x} graph dims pix refpix
+	local graph pix
 	echo "== $name ($size, $frames frames, $fmt): $desc" >&2
-	graph=$(lavfi_source "$src" "$size" "$frames")
-	# The sources make even sizes only (4:2:0): scale to an odd one.
-	if [ $((w % 2)) = 1 ] || [ $((h % 2)) = 1 ]; then
-		graph=$(lavfi_source "$src" "$((w + w % 2))x$((h + h % 2))" "$frames")
-		graph="$graph,scale=$w:$h:flags=bicubic"
-	fi
+	graph=$(source_graph "$src" "$size" "$frames")
 	case $fmt in
-	nv12) pix=yuv420p refpix=nv12 ;;
-	p010) pix=yuv420p10le refpix=p010le ;;
+	nv12) pix=yuv420p ;;
+	p010) pix=yuv420p10le ;;
 	*) echo "$name: bad format $fmt" >&2; return 1 ;;
 	esac
 	# shellcheck disable=SC2086 # $opts is several options
@@ -74,33 +53,10 @@ clip() {
 		ff -f lavfi -i "$graph" -frames:v "$frames" -pix_fmt $pix \
 			-c:v libvpx-vp9 -threads 1 -row-mt 0 $opts -f ivf "$name.ivf"
 	fi
-
-	ffmpeg -nostdin -hide_banner -loglevel trace -i "$name.ivf" -c copy \
-		-bsf:v trace_headers -f null - 2>&1 | grep '^\[trace_headers' >"trace/$name.trace.txt" || true
-	# shellcheck disable=SC2086
-	python3 "$here/streamcheck.py" "trace/$name.trace.txt" $checks
-
-	ff -threads 1 -c:v vp9 -i "$name.ivf" -map 0:v -fps_mode passthrough \
-		-pix_fmt $refpix -f framemd5 "trace/$name.framemd5"
-	dims=$(sed -n 's/^#dimensions 0: *//p' "trace/$name.framemd5")
-	[ "$dims" = "$size" ] || { echo "$name: decoded size $dims, not $size" >&2; return 1; }
-	# The reference: the decoder's own planar output (no swscale),
-	# hashed as NV12/P010 by framemd5.py.
-	ff -threads 1 -c:v vp9 -i "$name.ivf" -map 0:v -fps_mode passthrough \
-		-pix_fmt $pix -f rawvideo "/tmp/$name.raw"
-	python3 "$here/framemd5.py" --layout planar --format "$fmt" "/tmp/$name.raw" "$w" "$h" >"$name.md5"
-	[ "$(wc -l <"$name.md5")" -eq "$frames" ] ||
-		{ echo "$name: FFmpeg decodes $(wc -l <"$name.md5") frames, $frames encoded" >&2; return 1; }
-	# FFmpeg's own framemd5 after its conversion must agree, except for
-	# P010 at odd widths (swscale zeroes the last chroma sample there).
-	if [ "$fmt" = nv12 ] || [ $((w % 2)) = 0 ]; then
-		grep -v '^#' "trace/$name.framemd5" | awk -F, '{ gsub(/ /, "", $6); print $6 }' |
-			cmp -s - "$name.md5" || { echo "$name: framemd5.py disagrees with FFmpeg" >&2; return 1; }
-	fi
-	rm -f "/tmp/$name.raw" "/tmp/$name"*.log
-
-	echo "$frames" >"$name.frames"
-	echo "$name $w $h $frames $fmt $desc" >>clips.txt
+	rm -f "/tmp/$name"*.log
+	check_stream "$name" "$name.ivf" "$checks"
+	make_reference "$name" "$name.ivf" "$size" "$frames" "$fmt" "-c:v vp9"
+	add_clip "$name" "${size%x*}" "${size#*x}" "$frames" "$fmt" "$desc"
 }
 
 GOOD="-deadline good -cpu-used 4"

@@ -8,12 +8,14 @@
 # For each clip NAME:
 #   NAME.h264    raw Annex-B elementary stream
 #   NAME.md5     one MD5 per output frame, in display order, of the frame
-#                as FFmpeg's software H.264 decoder outputs it, converted to
-#                NV12 (lossless from yuv420p) at the cropped display size,
+#                as FFmpeg's software H.264 decoder outputs it, as NV12
+#                (lossless from yuv420p) at the cropped display size,
 #                rows tight: WIDTH luma bytes x HEIGHT rows, then
 #                2*ceil(WIDTH/2) chroma bytes x ceil(HEIGHT/2) rows
-#                (FFmpeg's `-f framemd5 -pix_fmt nv12`; framemd5.py hashes
-#                exactly these bytes out of GStreamer's padded layout)
+#                (the same as FFmpeg's `-f framemd5 -pix_fmt nv12`, which
+#                must agree; framemd5.py hashes exactly these bytes out of
+#                GStreamer's padded layout). make_reference in
+#                corpus-lib.sh.
 #   NAME.frames  the number of frames FFmpeg decodes (= frames encoded)
 #   trace/NAME.framemd5, trace/NAME.trace.txt   FFmpeg's whole framemd5 output
 #                and header trace, for debugging (not needed to run the corpus)
@@ -24,70 +26,27 @@
 # anything; the same inputs give byte-identical clips.
 set -euo pipefail
 
-out=$1
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$out"
-: >clips.txt
-mkdir -p trace
-rate=25
-
-ff() { ffmpeg -nostdin -hide_banner -loglevel error "$@"; }
-
-# lavfi_source KIND WxH FRAMES -- lavfi graph of a synthetic source
-lavfi_source() {
-	local s=$2 n=$3
-	case $1 in
-	testsrc2) echo "testsrc2=size=$s:rate=$rate" ;;
-	mandel) echo "mandelbrot=size=$s:rate=$rate" ;;
-	# a fade from and to black: what makes x264 use explicit weights
-	fade) echo "testsrc2=size=$s:rate=$rate,fade=t=in:s=0:n=$((n / 2)),fade=t=out:s=$((n / 2)):n=$((n - n / 2))" ;;
-	# real interlaced content (fields 1/50 s apart) so that MBAFF picks
-	# field macroblock pairs where there is motion
-	interlaced) echo "testsrc2=size=$s:rate=$((2 * rate)),tinterlace=mode=interleave_top,setfield=tff" ;;
-	# two scenes: a scene cut in the middle gives x264 mixed I/P/B decisions
-	scenecut) echo "testsrc2=size=$s:rate=$rate,trim=end_frame=$((n / 2))[a];mandelbrot=size=$s:rate=$rate,trim=end_frame=$((n - n / 2))[b];[a][b]concat=n=2:v=1:a=0" ;;
-	*) echo "make-corpus.sh: unknown source $1" >&2; return 1 ;;
-	esac
-}
+# shellcheck source-path=SCRIPTDIR source=corpus-lib.sh
+source "$(dirname "$0")/corpus-lib.sh"
+corpus_begin "$1"
+here=$corpus_here
 
 # clip NAME WxH FRAMES SOURCE PROFILE X264PARAMS CHECKS DESCRIPTION
 #   PROFILE: ffmpeg's -profile:v for libx264 (baseline = Constrained
 #   Baseline); CHECKS: streamcheck.py checks the bitstream must pass.
 clip() {
 	local name=$1 size=$2 frames=$3 src=$4 profile=$5 params=$6 checks=$7 desc=$8
-	local w=${size%x*} h=${size#*x} graph dims
+	local graph
 	echo "== $name ($size, $frames frames): $desc" >&2
-	graph=$(lavfi_source "$src" "$size" "$frames")
+	graph=$(source_graph "$src" "$size" "$frames")
 	ff -f lavfi -i "$graph" -frames:v "$frames" -pix_fmt yuv420p \
 		-c:v libx264 -threads 1 -profile:v "$profile" \
 		-x264-params "threads=1:lookahead-threads=1:sliced-threads=0${params:+:$params}" \
 		-f h264 "$name.h264"
-
-	# The clip must use what it claims to cover.
-	ffmpeg -nostdin -hide_banner -loglevel trace -i "$name.h264" -c copy \
-		-bsf:v trace_headers -f null - 2>&1 | grep '^\[trace_headers' >"trace/$name.trace.txt" || true
-	# shellcheck disable=SC2086
-	python3 "$here/streamcheck.py" "trace/$name.trace.txt" $checks
-
-	# Reference: FFmpeg's software decoder, every decoded frame exactly
-	# once (passthrough: no frame dropped or duplicated for timestamps).
-	ff -threads 1 -i "$name.h264" -map 0:v -fps_mode passthrough \
-		-pix_fmt nv12 -f framemd5 "trace/$name.framemd5"
-	dims=$(sed -n 's/^#dimensions 0: *//p' "trace/$name.framemd5")
-	[ "$dims" = "$size" ] || { echo "$name: decoded size $dims, not $size" >&2; return 1; }
-	grep -v '^#' "trace/$name.framemd5" | awk -F, '{ gsub(/ /, "", $6); print $6 }' >"$name.md5"
-	[ "$(wc -l <"$name.md5")" -eq "$frames" ] ||
-		{ echo "$name: FFmpeg decodes $(wc -l <"$name.md5") frames, $frames encoded" >&2; return 1; }
-
-	# framemd5.py must hash the same bytes as FFmpeg's framemd5 does.
-	ff -threads 1 -i "$name.h264" -map 0:v -fps_mode passthrough \
-		-pix_fmt nv12 -f rawvideo "/tmp/$name.nv12"
-	python3 "$here/framemd5.py" --layout tight "/tmp/$name.nv12" "$w" "$h" |
-		cmp -s - "$name.md5" || { echo "$name: framemd5.py disagrees with FFmpeg" >&2; return 1; }
-	rm -f "/tmp/$name.nv12"
-
-	echo "$frames" >"$name.frames"
-	echo "$name $w $h $frames $desc" >>clips.txt
+	check_stream "$name" "$name.h264" "$checks"
+	# FFmpeg's H.264 decoder, the default for .h264
+	make_reference "$name" "$name.h264" "$size" "$frames" nv12 ""
+	add_clip "$name" "${size%x*}" "${size#*x}" "$frames" "$desc"
 }
 
 # Checks shared by many clips.

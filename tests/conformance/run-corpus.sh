@@ -2,23 +2,30 @@
 # run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--clips 'a b c']
 #               [--timeout S] [--keep]
 #
-# Decodes each clip of a corpus (made by gen-corpus.sh [h264|vp9]) with
+# Decodes each clip of a corpus (made by gen-corpus.sh [h264|vp9|av1]) with
 #   H.264 (NAME.h264): gst-launch-1.0 filesrc ! h264parse ! ELEMENT
 #                      ! video/x-raw,format=NV12 ! filesink
 #   VP9 (NAME.ivf):    gst-launch-1.0 filesrc ! ivfparse ! vp9parse ! ELEMENT
 #                      ! video/x-raw,format=NV12|P010_10LE ! filesink
-# (the pixel format is the clip's column in clips.txt, NV12 by default),
+#   AV1 (NAME.ivf):    gst-launch-1.0 filesrc ! ivfparse ! av1parse ! ELEMENT
+#                      ! video/x-raw,format=NV12|P010_10LE ! filesink
+# (an IVF file's codec is its fourcc, VP90 or AV01; the pixel format is the
+# clip's column in clips.txt, NV12 by default),
 # hashes every output frame with framemd5.py and compares with the clip's
-# reference (FFmpeg's software decoder). A clip passes when the pipeline
-# exits 0 and every frame is MD5-identical to the reference, in order, with
-# exactly the reference's number of frames: a missing, extra or reordered
-# frame is a failure. Prints one table row per clip and ends with exactly
-# "N passed, M failed"; exit code 1 if anything failed, 2 on bad usage.
+# reference (a software decoder's: FFmpeg's, dav1d for AV1). A clip passes
+# when the pipeline exits 0 and every frame is MD5-identical to the
+# reference, in order, with exactly the reference's number of frames: a
+# missing, extra or reordered frame is a failure. Prints one table row per
+# clip and ends with exactly "N passed, M failed"; exit code 1 if anything
+# failed, 2 on bad usage.
 #
 # POSIX sh (the VM test runs it with `sh`). Runs in the guest (ELEMENT
 # defaults to our device's element for the clip's codec: v4l2slh264dec,
-# v4l2slvp9dec) or in the guest root on the host (in-root.sh) with a
-# software ELEMENT such as avdec_h264 or avdec_vp9, which validates the corpus, the hashing and the counting.
+# v4l2slvp9dec, v4l2slav1dec) or in the guest root on the host (in-root.sh)
+# with a software ELEMENT -- avdec_h264, avdec_vp9, and for AV1 dav1ddec or
+# avdec_av1 where GStreamer has them, else av1dec (libaom; the only one in
+# the guest root) -- which validates the corpus, the hashing and the
+# counting.
 #
 # OUT_DIR gets per clip: NAME.log (the pipeline's output), NAME.md5 (the
 # decoded frames' MD5s) and, for failures or with --keep, NAME.nv12 or
@@ -52,6 +59,8 @@ trap 'rm -rf "$gst"' EXIT
 plugins="coreelements app typefindfunctions matroska isomp4 ivfparse videoparsersbad v4l2codecs"
 case $decoder in
 avdec_*) plugins="$plugins libav videoconvertscale" ;;
+av1dec) plugins="$plugins aom videoconvertscale" ;;
+dav1ddec) plugins="$plugins dav1d videoconvertscale" ;;
 esac
 libdir=/usr/lib/x86_64-linux-gnu/gstreamer-1.0
 mkdir -p "$gst/plugins"
@@ -108,18 +117,24 @@ EOF
 	if [ -f "$corpus/$name.h264" ]; then
 		file=$corpus/$name.h264 parse=h264parse element=${decoder:-v4l2slh264dec}
 	else
-		file=$corpus/$name.ivf parse="ivfparse ! vp9parse" element=${decoder:-v4l2slvp9dec}
+		# IVF: bytes 8-11 of the file header are the codec's fourcc
+		file=$corpus/$name.ivf
+		case $(dd if="$file" bs=4 skip=2 count=1 2>/dev/null) in
+		AV01) parse="ivfparse ! av1parse" element=${decoder:-v4l2slav1dec} ;;
+		*) parse="ivfparse ! vp9parse" element=${decoder:-v4l2slvp9dec} ;;
+		esac
 	fi
 	caps=NV12
 	[ "$fmt" = nv12 ] || caps=P010_10LE
 	convert=
 	case $element in
-	# FFmpeg's decoders output I420 (I420_10LE), which no caps filter
-	# can turn into NV12 (P010): convert, as a pure repacking of the
-	# chroma (no dithering, no chroma resampling: with those off the
-	# result is bit-exact; for 10 bits a shift into the high bits). Our
-	# device's element must output NV12/P010 itself: nothing inserted.
-	avdec_*) convert="videoconvert dither=none chroma-mode=none !" ;;
+	# The software decoders (FFmpeg's, libaom's, dav1d's) output I420
+	# (I420_10LE), which no caps filter can turn into NV12 (P010):
+	# convert, as a pure repacking of the chroma (no dithering, no chroma
+	# resampling: with those off the result is bit-exact; for 10 bits a
+	# shift into the high bits). Our device's element must output
+	# NV12/P010 itself: nothing inserted.
+	avdec_*|av1dec|dav1ddec) convert="videoconvert dither=none chroma-mode=none !" ;;
 	esac
 	if [ -z "${w:-}" ]; then
 		row "$name" - - - - "FAIL(no such clip)" -

@@ -8,7 +8,12 @@
 #     clips, each for the right reason: a corrupted reference frame, two
 #     reference frames swapped, a reference line missing, a stream cut short
 #     (last frame lost), a frame lost in the middle, an unknown clip, and a
-#     pipeline that runs out of time.
+#     pipeline that runs out of time;
+#  3. the VP9 and AV1 corpora pass with software decoders too (avdec_vp9;
+#     av1dec, libaom's decoder, against references made with dav1d: two
+#     independent AV1 decoders agree on every frame, film grain included),
+#     and an AV1 clip that lost a show_existing_frame temporal unit, or its
+#     last one, fails on the frame count.
 # Prints the runner's tables, then "selftest: ok" or what went wrong.
 source "$(dirname "$0")/../../tools/vm/lib.sh"
 
@@ -28,7 +33,8 @@ run() {
 	shift 2
 	local rc=0
 	mkdir -p "$work/$name/corpus"
-	cp "$dir"/*.h264 "$dir"/*.md5 "$dir"/*.frames "$dir/clips.txt" "$work/$name/corpus/"
+	find "$dir" -maxdepth 1 -type f \( -name '*.h264' -o -name '*.ivf' -o -name '*.md5' \
+		-o -name '*.frames' -o -name clips.txt \) -exec cp {} "$work/$name/corpus/" \;
 	"$DAEDALUS_TOP/tools/vm/in-root.sh" "$work/$name" \
 		sh /mnt/proj/tests/conformance/run-corpus.sh /mnt/run/corpus /mnt/run/out "$@" \
 		>"$work/$name.txt" || rc=$?
@@ -80,6 +86,28 @@ expect damaged mbaff_tff PASS
 run slow "$corpus" --decoder avdec_h264 --clips hd_1080p --timeout 0.01
 expect slow hd_1080p "FAIL(timeout)"
 [ "$(cat "$work/slow.rc")" = 1 ] || oops "timeout: exit code $(cat "$work/slow.rc"), not 1"
+
+# 4. The VP9 and AV1 corpora with software decoders.
+for c in vp9:avdec_vp9 av1:av1dec; do
+	codec=${c%%:*} dec=${c#*:}
+	dir=$("$here/gen-corpus.sh" "$codec")
+	n=$(wc -l <"$dir/clips.txt")
+	start=$(date +%s)
+	run "$codec" "$dir" --decoder "$dec"
+	log "whole $codec corpus with $dec: $(( $(date +%s) - start )) s"
+	[ "$(tail -n 1 "$work/$codec.txt")" = "$n passed, 0 failed" ] || oops "$dec does not pass all $n $codec clips"
+	[ "$(cat "$work/$codec.rc")" = 0 ] || oops "$codec: exit code $(cat "$work/$codec.rc") with all clips passing"
+done
+dmg=$work/damaged-av1
+mkdir -p "$dmg"
+cp "$dir"/*.ivf "$dir"/*.md5 "$dir"/*.frames "$dir/clips.txt" "$dmg/"
+python3 "$here/mutate.py" drop-packet "$dir/svt_basic.ivf" "$dmg/svt_basic.ivf" tiny
+python3 "$here/mutate.py" drop-packet "$dir/aom_altref.ivf" "$dmg/aom_altref.ivf" last
+run damaged-av1 "$dmg" --decoder av1dec --clips "svt_basic aom_altref aom_basic"
+expect damaged-av1 svt_basic "FAIL(frame count)"
+expect damaged-av1 aom_altref "FAIL(frame count)"
+expect damaged-av1 aom_basic PASS
+[ "$(tail -n 1 "$work/damaged-av1.txt")" = "1 passed, 2 failed" ] || oops "damaged-av1: wrong summary line"
 
 [ $bad = 0 ] || die "selftest failed"
 echo "selftest: ok"

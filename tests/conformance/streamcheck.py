@@ -13,9 +13,11 @@ TRACE is the log of `ffmpeg -v trace -i CLIP -c copy -bsf:v trace_headers
     name=value*N    ... exactly N times
     name=value>N    ... more than N times
     !name=value     ... never
-Element names are FFmpeg's cbs_h264 ones (the spec's, with array indices
-such as luma_weight_l0_flag[1] reduced to the bare name), plus two made up
-here because they need two elements of one slice header:
+Element names are FFmpeg's cbs_h264, cbs_vp9 or cbs_av1 ones (the spec's,
+with array indices such as luma_weight_l0_flag[1] or ref_frame_idx[3]
+reduced to the bare name; dotted names such as delta_q_y_dc.delta_coded are
+not matched), plus two H.264 ones made up here because they need two
+elements of one slice header:
     slice=1         one per slice
     b_ref=1         one per slice of a B picture used for reference
                     (slice_type 1 or 6 with nal_ref_idc != 0)

@@ -58,6 +58,20 @@ dv_stat() {
 	awk -v k="$1:" '$1 == k { print $2 }' /sys/kernel/debug/daedalus-v4l2/stats
 }
 
+# build_client NAME -- compile tests/clients/NAME.c to /tmp/NAME
+build_client() {
+	cc -Wall -Wextra -Werror -O1 -I/mnt/proj/include -o "/tmp/$1" \
+		"/mnt/proj/tests/clients/$1.c"
+}
+
+# nothing_left SECONDS -- wait until the module holds no job and no context
+# (debugfs counters back to zero); fails the test if that takes longer.
+nothing_left() {
+	wait_for "$1" sh -c '[ "$(awk '"'"'$1 == "jobs_pending:" || $1 == "contexts:" { n += $2 } END { print n + 0 }'"'"' \
+		/sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
+		fail "left behind after $1 s: $(tr '\n' ' ' </sys/kernel/debug/daedalus-v4l2/stats)"
+}
+
 # Use GStreamer with only the plugins the tests need: scanning all of
 # trixie's plugins takes minutes under TCG. A fresh registry each boot,
 # since v4l2codecs registers its elements for the devices present when it
@@ -80,12 +94,13 @@ start_daemon() {
 	DAEMON_LOG=/mnt/run/daemon-$DAEMON_RUNS.log
 	"$DAEMON" daemon --verbose "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
-	i=0
+	# sh has no local variables: a name of its own, not the caller's "i".
+	start_daemon_polls=0
 	while ! grep -q "attached to" "$DAEMON_LOG"; do
 		kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon exited: $(cat "$DAEMON_LOG")"
-		[ $i -lt 300 ] || fail "daemon did not attach"
+		[ $start_daemon_polls -lt 300 ] || fail "daemon did not attach"
 		sleep 0.1
-		i=$((i + 1))
+		start_daemon_polls=$((start_daemon_polls + 1))
 	done
 }
 

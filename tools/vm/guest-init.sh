@@ -18,6 +18,10 @@ for t in $TESTS; do
 	timeout -k 10 "${limit:-300}" \
 		sh /mnt/proj/tests/vm/"$t".sh >/mnt/run/"$t".log 2>&1
 	rc=$?
+	# What a failed test left behind must not fail the next one.
+	pkill -KILL -f 'daedalus_v4l2_daemon|gst-launch-1.0|stream-client|bridge-fuzz' 2>/dev/null
+	sleep 0.5
+	rmmod daedalus_v4l2 2>/dev/null
 	echo "daedalus-test: end $t rc=$rc" >/dev/kmsg
 	echo "$t $rc" >>/mnt/run/status
 done

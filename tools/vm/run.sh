@@ -7,7 +7,8 @@
 #   PASS 6.12/compliance
 #   FAIL 6.12/kernel-log
 # Results and the whole console log are left in build/vm/VER/. The corpora
-# named by DAEDALUS_CORPUS (H.264) and DAEDALUS_CORPUS_VP9 are copied in.
+# named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9 and
+# DAEDALUS_CORPUS_AV1 are copied in.
 # Exit code: 0 if everything passed.
 source "$(dirname "$0")/lib.sh"
 
@@ -63,6 +64,7 @@ copy_corpus() { # copy_corpus DIR NAME
 }
 copy_corpus "${DAEDALUS_CORPUS:-}" corpus
 copy_corpus "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9
+copy_corpus "${DAEDALUS_CORPUS_AV1:-}" corpus-av1
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -71,7 +73,9 @@ MODULE=/mnt/run/daedalus_v4l2.ko
 DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
 CORPUS=/mnt/run/corpus
 CORPUS_VP9=/mnt/run/corpus-vp9
+CORPUS_AV1=/mnt/run/corpus-av1
 SAMPLE=$sample
+FULL=${DAEDALUS_FULL:-0}
 ENV
 
 case $accel in
@@ -129,8 +133,10 @@ pattern='BUG:|WARNING:|KASAN:|Oops|Kernel panic|list_(add|del) corruption|DEBUG_
 if grep -Eq "$pattern" "$run/console.log"; then
 	log "kernel log of $kver has reports:"
 	grep -En -m 20 "$pattern" "$run/console.log" >&2
-	report kernel-log 0
+	report kernel-log 0 | tee "$run/kernel-log.result"
 else
-	report kernel-log "$(grep -q '^finished$' "$run/status" 2>/dev/null && echo 1)"
+	report kernel-log "$(grep -q '^finished$' "$run/status" 2>/dev/null && echo 1)" |
+		tee "$run/kernel-log.result"
 fi
+grep -q '^PASS' "$run/kernel-log.result" || failed=1
 exit $failed

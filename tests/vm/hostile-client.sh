@@ -1,0 +1,71 @@
+# timeout: 1200
+# Hostile clients: values the device cannot decode are refused at the
+# ioctl (request-client); noise behind valid controls, and damaged streams
+# of every codec (tests/conformance/damage.py: flipped bits, pictures cut
+# short) through GStreamer. The daemon must survive all of it, each damaged
+# decode must end, and a clean stream decoded by another client at the same
+# time must stay MD5-exact. FULL=1: 10 damaged versions of two clips per
+# codec (CI: 2 of one).
+. /mnt/proj/tests/vm/lib.sh
+
+build_client request-client
+build_client stream-client
+load_module job_timeout_ms=3000
+gst_env
+video=$(video_node daedalus-v4l2)
+media=$(media_node daedalus-v4l2)
+start_daemon
+alive() { kill -0 "$DAEMON_PID" 2>/dev/null || fail "the daemon died: $(tail -n 5 "$DAEMON_LOG")"; }
+
+say "out-of-range and inconsistent values are refused"
+/tmp/request-client "$video" "$media" >/tmp/refused.log || { cat /tmp/refused.log; fail "request-client"; }
+grep -c '^ok' /tmp/refused.log | sed 's/^/checks passed: /'
+
+say "noise behind valid controls, H.264 and VP9 at once"
+/tmp/stream-client --codec h264 --seconds 10 --seed 11 "$video" "$media" >/tmp/noise-a.log &
+a=$!
+/tmp/stream-client --codec vp9 --seconds 10 --seed 12 "$video" "$media" >/tmp/noise-b.log ||
+	fail "VP9 noise: $(cat /tmp/noise-b.log)"
+wait $a || fail "H.264 noise: $(cat /tmp/noise-a.log)"
+say "H.264: $(tail -n 1 /tmp/noise-a.log)"
+say "VP9: $(tail -n 1 /tmp/noise-b.log)"
+alive
+
+versions=2 clips_per_codec=1
+[ "${FULL:-0}" = 0 ] || { versions=10 clips_per_codec=2; }
+damaged=0
+# The clean stream beside each damaged one: the smallest H.264 clip.
+clean=$(awk '!/^#/ { print $2 * $3, $1 }' "$CORPUS/clips.txt" | sort -n | head -n 1 | cut -d' ' -f2)
+for spec in "$CORPUS h264 h264parse v4l2slh264dec" \
+	"$CORPUS_VP9 ivf ivfparse!vp9parse v4l2slvp9dec" \
+	"$CORPUS_AV1 ivf ivfparse!av1parse v4l2slav1dec"; do
+	set -- $spec
+	[ -f "$1/clips.txt" ] || continue
+	corpus=$1 ext=$2 parse=$(echo "$3" | sed 's/!/ ! /g') element=$4
+	for clip in $(grep -v '^#' "$corpus/clips.txt" | head -n $clips_per_codec | cut -d' ' -f1); do
+		v=1
+		while [ $v -le $versions ]; do
+			python3 /mnt/proj/tests/conformance/damage.py "$corpus/$clip.$ext" \
+				"/tmp/damaged.$ext" "$v"
+			# shellcheck disable=SC2086 # $parse: several words
+			timeout 120 gst-launch-1.0 -q filesrc location="/tmp/damaged.$ext" ! $parse ! \
+				"$element" ! fakesink >/tmp/damaged.log 2>&1 &
+			d=$!
+			sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/clean \
+				--clips "$clean" >/tmp/clean.log 2>&1 ||
+				{ cat /tmp/clean.log; fail "$clean was not exact beside damaged $clip ($v)"; }
+			rc=0
+			wait $d || rc=$?
+			[ $rc != 124 ] || fail "the damaged $clip ($v) decode hung"
+			alive
+			damaged=$((damaged + 1))
+			v=$((v + 1))
+		done
+		say "$clip: $versions damaged versions decoded, $clean exact beside each"
+	done
+done
+echo "damaged_streams $damaged" >>/mnt/run/figures
+stop_daemon
+nothing_left 5
+unload_module
+say "ok"

@@ -1,0 +1,52 @@
+# timeout: 2400
+# Load: 8 clients at once, of mixed codecs, each decoding its share of the
+# conformance corpora (H.264, VP9, AV1), the whole set twice over: every
+# frame MD5-exact, none lost. CI decodes the clips up to 352x288 once;
+# FULL=1 every clip, twice.
+. /mnt/proj/tests/vm/lib.sh
+
+load_module
+start_daemon
+gst_env
+workers=8 rounds=1 max_pixels=$((352 * 288))
+[ "${FULL:-0}" = 0 ] || { rounds=2 max_pixels=$((4096 * 2304)); }
+
+# "CORPUS CLIP" lines, codecs interleaved so every client mixes them.
+once=/tmp/load-clips-once all=/tmp/load-clips
+for c in "$CORPUS" "$CORPUS_VP9" "$CORPUS_AV1"; do
+	[ -f "$c/clips.txt" ] || continue
+	awk -v c="$c" -v m=$max_pixels '!/^#/ && $2 * $3 <= m { print NR, c, $1 }' "$c/clips.txt"
+done | sort -n -s -k1,1 | cut -d' ' -f2- >$once
+: >$all
+r=0
+while [ $r -lt $rounds ]; do cat $once >>$all; r=$((r + 1)); done
+total=$(wc -l <$all)
+say "$workers clients, $total clip decodes"
+
+w=0
+pids=
+while [ $w -lt $workers ]; do
+	(
+		awk -v w=$w -v n=$workers 'NR % n == w' $all | while read -r corpus clip; do
+			sh /mnt/proj/tests/conformance/run-corpus.sh "$corpus" "/tmp/load-$w" \
+				--clips "$clip" --timeout 600 | awk -v c="$clip" '$1 == c || /^    \|/'
+		done
+	) >/tmp/load-$w.log 2>&1 &
+	pids="$pids $!"
+	w=$((w + 1))
+done
+for p in $pids; do wait "$p" || true; done
+
+cat /tmp/load-*.log
+passed=$(cat /tmp/load-*.log | grep -c ' PASS ' || true)
+say "$passed of $total clip decodes exact with $workers clients at once"
+echo "load_clients $workers" >>/mnt/run/figures
+echo "load_clip_decodes $total" >>/mnt/run/figures
+echo "load_exact $passed" >>/mnt/run/figures
+frames=$(cat /tmp/load-*.log | awk '$6 == "PASS" { n += $5 } END { print n + 0 }')
+echo "load_frames $frames" >>/mnt/run/figures
+stop_daemon
+nothing_left 5
+unload_module
+[ "$passed" = "$total" ] || fail "$((total - passed)) decodes were not exact"
+say "ok"
