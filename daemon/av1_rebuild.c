@@ -284,6 +284,90 @@ void dv_av1_refs_update(struct dv_av1_refs *refs,
 		refs->valid[i] = 1;
 		refs->order_hint[i] = f->order_hint;
 		memcpy(refs->gm_params[i], gm, sizeof(gm));
+		refs->ts[i] = 0;
+		refs->showable_key[i] = f->frame_type == V4L2_AV1_KEY_FRAME &&
+			!(f->flags & V4L2_AV1_FRAME_FLAG_SHOW_FRAME) &&
+			(f->flags & V4L2_AV1_FRAME_FLAG_SHOWABLE_FRAME);
+	}
+}
+
+void dv_av1_refs_update_ts(struct dv_av1_refs *refs,
+			   const struct v4l2_ctrl_av1_frame *f, uint64_t ts)
+{
+	int i;
+
+	dv_av1_refs_update(refs, f);
+	for (i = 0; i < 8; i++)
+		if (f->refresh_frame_flags & (1u << i))
+			refs->ts[i] = ts;
+}
+
+int dv_av1_refs_missed_show_existing(const struct dv_av1_refs *refs,
+				     const struct v4l2_ctrl_av1_frame *f)
+{
+	const uint64_t t = f->reference_frame_ts[0];
+	int i, j, key = -1, unknown = 1, differs = 0;
+
+	for (i = 1; i < 8; i++)
+		if (f->reference_frame_ts[i] != t)
+			return -1;	/* not one frame everywhere */
+	for (i = 0; i < 8; i++) {
+		if (refs->valid[i]) {
+			if (refs->ts[i] != t) {
+				differs = 1;
+				continue;
+			}
+			unknown = 0;
+			if (refs->showable_key[i])
+				key = i;
+			continue;
+		}
+		/*
+		 * An empty slot here. GStreamer names empty slots 0, which
+		 * is also its first request's timestamp: with t == 0 it is
+		 * only known to be filled when the frame refers to it (a
+		 * valid stream never refers to an empty slot).
+		 */
+		if (t)
+			differs = 1;
+		else if (!dv_av1_frame_is_intra(f))
+			for (j = 0; j < V4L2_AV1_REFS_PER_FRAME; j++)
+				if (f->ref_frame_idx[j] == i)
+					differs = 1;
+	}
+	if (!differs)
+		return -1;	/* the slots hold that frame already */
+	if (key >= 0 || !unknown || !t)
+		return key;
+	/* A timestamp no slot has: the one showable key frame, if one. */
+	for (i = 0; i < 8; i++) {
+		if (!refs->valid[i] || !refs->showable_key[i])
+			continue;
+		if (key >= 0 && refs->ts[key] != refs->ts[i])
+			return -1;	/* two candidates: do not guess */
+		key = i;
+	}
+	return key;
+}
+
+void dv_av1_refs_show_existing(struct dv_av1_refs *refs, unsigned int slot,
+			       uint64_t ts)
+{
+	unsigned int i;
+
+	slot &= 7;
+	for (i = 0; i < 8; i++) {
+		if (i == slot)
+			continue;
+		refs->valid[i] = refs->valid[slot];
+		refs->order_hint[i] = refs->order_hint[slot];
+		memcpy(refs->gm_params[i], refs->gm_params[slot],
+		       sizeof(refs->gm_params[i]));
+	}
+	/* A key frame is shown by show_existing_frame at most once (7.21). */
+	for (i = 0; i < 8; i++) {
+		refs->ts[i] = ts;
+		refs->showable_key[i] = 0;
 	}
 }
 
@@ -307,13 +391,16 @@ static int dv_av1_flag(const struct v4l2_ctrl_av1_frame *f, uint32_t flag)
 static int dv_av1_relative_dist(const struct dv_av1_seq_info *si,
 				uint32_t a, uint32_t b)
 {
-	int32_t diff, m;
+	uint32_t diff, m;
 
 	if (!si->enable_order_hint)
 		return 0;
-	diff = (int32_t)a - (int32_t)b;
-	m = 1 << (si->order_hint_bits - 1);
-	return (diff & (m - 1)) - (diff & m);
+	/* Unsigned: the hints are the controls' 32-bit values, of which
+	 * only the low order_hint_bits count; their difference as int32_t
+	 * could overflow. The result is the same modulo 2^order_hint_bits. */
+	diff = a - b;
+	m = 1u << (si->order_hint_bits - 1);
+	return (int)(diff & (m - 1)) - (int)(diff & m);
 }
 
 /* 5.9.5 frame_size() with superres_params() (5.9.8), 5.9.6 render_size() */
@@ -321,6 +408,7 @@ static int dv_av1_frame_size(struct dv_av1_fh *h)
 {
 	const struct v4l2_ctrl_av1_frame *f = h->f;
 	const int use_superres = dv_av1_flag(f, V4L2_AV1_FRAME_FLAG_USE_SUPERRES);
+	uint32_t denom;
 
 	/* frame_size_override_flag is always 1 in our headers. */
 	if (h->upscaled_width - 1 >= (1u << h->si.frame_width_bits) ||
@@ -338,6 +426,15 @@ static int dv_av1_frame_size(struct dv_av1_fh *h)
 	} else if (use_superres) {
 		return -EINVAL;
 	}
+	/*
+	 * The header carries the upscaled width only: the decoder derives
+	 * FrameWidth from it (superres_params()). tile_info() is computed
+	 * from the control's frame width, which must be that one (an
+	 * arbitrary 32-bit value also overflowed the tile arithmetic).
+	 */
+	denom = use_superres ? f->superres_denom : 8;
+	if (h->frame_width != (h->upscaled_width * 8 + denom / 2) / denom)
+		return -EINVAL;
 	dv_av1_f(h->bw, 1, 1);	/* render_and_frame_size_different */
 	dv_av1_f(h->bw, 16, f->render_width_minus_1);
 	dv_av1_f(h->bw, 16, f->render_height_minus_1);
@@ -721,6 +818,7 @@ static int dv_av1_global_param(struct dv_av1_fh *h, int type, int ref,
 	int abs_bits = 12, prec_bits = 15;
 	int prec_diff, sub, mx;
 	int32_t round, r, x;
+	int64_t coded;
 
 	if (idx < 2) {
 		if (type == V4L2_AV1_WARP_MODEL_TRANSLATION) {
@@ -736,10 +834,13 @@ static int dv_av1_global_param(struct dv_av1_fh *h, int type, int ref,
 	sub = (idx % 3) == 2 ? (1 << prec_bits) : 0;
 	mx = 1 << abs_bits;
 	r = (prev[idx] >> prec_diff) - sub;
-	x = (value - round) / (1 << prec_diff);
-	/* The value must be representable exactly. */
-	if (x * (1 << prec_diff) + round != value || x < -mx || x > mx)
+	/* The value must be representable exactly. In 64 bits: value -
+	 * round overflows int32_t for values near INT32_MIN. */
+	coded = (int64_t)value - round;
+	if (coded % (1 << prec_diff) || coded / (1 << prec_diff) < -mx ||
+	    coded / (1 << prec_diff) > mx)
 		return -EINVAL;
+	x = (int32_t)(coded / (1 << prec_diff));
 	if (r < -mx)
 		r = -mx;
 	if (r > mx)
@@ -1068,6 +1169,24 @@ int dv_av1_write_frame_header(const struct v4l2_ctrl_av1_sequence *seq,
 	ret = dv_av1_uncompressed_header(&h, grain);
 	if (ret)
 		return ret;
+	dv_bw_trailing_bits(&bw);
+	return dv_av1_finish_obu(&bw, DV_AV1_OBU_FRAME_HEADER, scratch, out,
+				 cap, size);
+}
+
+/* 5.9.2 uncompressed_header() with show_existing_frame = 1 */
+int dv_av1_write_show_existing_frame(unsigned int slot, uint8_t *out,
+				     size_t cap, size_t *size)
+{
+	uint8_t scratch[8];
+	struct dv_bitwriter bw;
+
+	if (slot > 7)
+		return -EINVAL;
+	dv_bw_init(&bw, scratch, sizeof(scratch));
+	dv_av1_f(&bw, 1, 1);		/* show_existing_frame */
+	dv_av1_f(&bw, 3, slot);		/* frame_to_show_map_idx */
+	/* No decoder model info, no frame ids: nothing more. */
 	dv_bw_trailing_bits(&bw);
 	return dv_av1_finish_obu(&bw, DV_AV1_OBU_FRAME_HEADER, scratch, out,
 				 cap, size);

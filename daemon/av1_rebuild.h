@@ -42,17 +42,51 @@
 #define DV_AV1_OBU_TILE_GROUP		4
 
 /* The state of the decoder's eight reference slots that frame header
- * syntax is coded against. */
+ * syntax is coded against, and what the client calls the frame in each
+ * slot (its request's timestamp, as reference_frame_ts names it). */
 struct dv_av1_refs {
 	int valid[8];
 	uint32_t order_hint[8];
 	int32_t gm_params[8][8][6];	/* [slot][ref frame 0..7][param] */
+	uint64_t ts[8];
+	/* A hidden key frame that may still be shown (showable_frame): its
+	 * show_existing_frame refreshes every slot (7.21). */
+	int showable_key[8];
 };
 
 void dv_av1_refs_reset(struct dv_av1_refs *refs);
 /* Records @frame as decoded: the slots of its refresh_frame_flags. */
 void dv_av1_refs_update(struct dv_av1_refs *refs,
 			const struct v4l2_ctrl_av1_frame *frame);
+/* The same, for the request of timestamp @ts. */
+void dv_av1_refs_update_ts(struct dv_av1_refs *refs,
+			   const struct v4l2_ctrl_av1_frame *frame, uint64_t ts);
+
+/*
+ * A show_existing_frame of a key frame refreshes all eight slots with it,
+ * but is no request: GStreamer (gstav1decoder.c) re-outputs the earlier
+ * buffer and only its own DPB changes. The next request shows it: every
+ * reference_frame_ts names one frame while the slots here hold others.
+ * Returns the slot of the key frame to show, or -1 (nothing was missed).
+ * The key frame is the slot with that timestamp; or, for a client that
+ * names the shown copy by the show_existing_frame's own timestamp (which
+ * no request had), the one showable key frame held.
+ */
+int dv_av1_refs_missed_show_existing(const struct dv_av1_refs *refs,
+				     const struct v4l2_ctrl_av1_frame *frame);
+/* Records the show_existing_frame of the key frame in @slot: every slot
+ * gets its state, named @ts by the client. */
+void dv_av1_refs_show_existing(struct dv_av1_refs *refs, unsigned int slot,
+			       uint64_t ts);
+
+/*
+ * Writes a whole frame header OBU with show_existing_frame = 1 showing
+ * @slot (for a sequence header as dv_av1_write_sequence_header writes it:
+ * no decoder model, no frame ids). Returns 0 with *@size, -EINVAL or
+ * -ENOSPC.
+ */
+int dv_av1_write_show_existing_frame(unsigned int slot, uint8_t *out,
+				     size_t cap, size_t *size);
 
 /*
  * Writes a whole sequence header OBU (header, leb128 size, payload) for

@@ -22,6 +22,9 @@ struct dv_decode_job {
 	size_t bitstream_size;
 	uint8_t *capture;		/* mapped CAPTURE buffer */
 	size_t capture_size;		/* its size, >= fmt->sizeimage */
+	uint64_t timestamp;		/* the OUTPUT buffer's, in ns: what later
+					 * requests call this frame (AV1
+					 * reference_frame_ts) */
 };
 
 struct dv_decoder;
@@ -49,6 +52,12 @@ struct dv_backend {
 extern const struct dv_backend dv_backend_lavc;
 #ifdef DV_HAVE_AV1
 extern const struct dv_backend dv_backend_dav1d;
+/*
+ * Debugging (tests/unit/replay_jobs.c): when set, called with each temporal
+ * unit the dav1d backend rebuilt, just before libdav1d gets it. NULL in the
+ * daemon.
+ */
+extern void (*dv_dav1d_tu_tap)(const uint8_t *tu, size_t size);
 #endif
 
 #endif

@@ -10,6 +10,13 @@
  * (and FILM_GRAIN) controls, and one tile group with the coded tiles the
  * TILE_GROUP_ENTRY control locates in the buffer.
  *
+ * A show_existing_frame is no request (the client outputs the earlier
+ * buffer again), but showing a hidden key frame refreshes every reference
+ * slot with it (AV1 7.21): the next request's reference_frame_ts say so,
+ * and the daemon then shows that key frame to libdav1d itself, dropping
+ * the picture, before the request's own temporal unit
+ * (dv_av1_refs_missed_show_existing).
+ *
  * Settings for a stateless decoder: max_frame_delay = 1 (the picture is
  * decoded before dav1d_get_picture() returns), output_invisible_frames = 1
  * (a hidden frame's request also gets its picture), film grain applied
@@ -43,6 +50,8 @@ struct dv_decoder {
 	uint64_t seq;		/* requests decoded */
 	struct v4l2_ctrl_av1_tile_group_entry entries[V4L2_AV1_MAX_TILE_COUNT];
 };
+
+void (*dv_dav1d_tu_tap)(const uint8_t *tu, size_t size);
 
 static int dv_dav1d_backend_load(void)
 {
@@ -103,63 +112,81 @@ static void dv_dav1d_reset(struct dv_decoder *dec)
 	dv_av1_refs_reset(&dec->refs);
 }
 
-/* Builds the request's temporal unit into dec->tu. */
-static int dv_dav1d_build(struct dv_decoder *dec,
-			  const struct dv_decode_job *job,
-			  struct v4l2_ctrl_av1_frame *frame)
-{
+/* A request's controls. */
+struct dv_dav1d_ctrls {
 	struct v4l2_ctrl_av1_sequence seq;
+	struct v4l2_ctrl_av1_frame frame;
 	struct v4l2_ctrl_av1_film_grain grain;
-	const struct v4l2_ctrl_av1_film_grain *grainp = &grain;
-	size_t n_entries = 0, tiles = 0, used, n, i;
-	uint8_t *out;
+	const struct v4l2_ctrl_av1_film_grain *grainp;	/* NULL: none sent */
+	size_t n_entries;		/* in dec->entries */
+};
+
+static int dv_dav1d_read_ctrls(struct dv_decoder *dec,
+			       const struct dv_decode_job *job,
+			       struct dv_dav1d_ctrls *c)
+{
 	int ret;
 
+	c->n_entries = 0;
+	c->grainp = &c->grain;
 	ret = dv_ctrl_records_get(job->ctrls, job->ctrls_size,
-				  V4L2_CID_STATELESS_AV1_SEQUENCE, &seq, sizeof(seq));
+				  V4L2_CID_STATELESS_AV1_SEQUENCE, &c->seq,
+				  sizeof(c->seq));
 	if (!ret)
 		ret = dv_ctrl_records_get(job->ctrls, job->ctrls_size,
-					  V4L2_CID_STATELESS_AV1_FRAME, frame,
-					  sizeof(*frame));
+					  V4L2_CID_STATELESS_AV1_FRAME, &c->frame,
+					  sizeof(c->frame));
 	if (!ret)
 		ret = dv_ctrl_records_get_array(job->ctrls, job->ctrls_size,
 						V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
 						sizeof(dec->entries[0]), dec->entries,
-						V4L2_AV1_MAX_TILE_COUNT, &n_entries);
+						V4L2_AV1_MAX_TILE_COUNT, &c->n_entries);
 	if (ret) {
 		dv_err("dav1d: the request lacks an AV1 control (%d)", ret);
 		return -EINVAL;
 	}
 	ret = dv_ctrl_records_get(job->ctrls, job->ctrls_size,
-				  V4L2_CID_STATELESS_AV1_FILM_GRAIN, &grain,
-				  sizeof(grain));
+				  V4L2_CID_STATELESS_AV1_FILM_GRAIN, &c->grain,
+				  sizeof(c->grain));
 	if (ret == -ENOENT)
-		grainp = NULL;
+		c->grainp = NULL;
 	else if (ret)
 		return ret;
-	for (i = 0; i < n_entries; i++)
+	return 0;
+}
+
+/* Builds the request's temporal unit into dec->tu. */
+static int dv_dav1d_build(struct dv_decoder *dec,
+			  const struct dv_decode_job *job,
+			  const struct dv_dav1d_ctrls *c)
+{
+	size_t tiles = 0, used, n, i;
+	uint8_t *out;
+	int ret;
+
+	for (i = 0; i < c->n_entries; i++)
 		tiles += dec->entries[i].tile_size;
 
 	dv_bytebuf_clear(&dec->tu);
-	n = 2 * DV_DAV1D_HDR_MAX + dv_av1_tile_group_bound(n_entries, tiles);
+	n = 2 * DV_DAV1D_HDR_MAX + dv_av1_tile_group_bound(c->n_entries, tiles);
 	if (tiles > job->bitstream_size)
 		return -EINVAL;
 	out = malloc(n);
 	if (!out)
 		return -ENOMEM;
-	ret = dv_av1_write_sequence_header(&seq, out, n, &used);
+	ret = dv_av1_write_sequence_header(&c->seq, out, n, &used);
 	if (ret) {
 		dv_err("dav1d: the AV1 sequence control cannot be written as a sequence header (%d)", ret);
 		goto out;
 	}
-	ret = dv_av1_write_frame_header(&seq, frame, grainp, &dec->refs,
+	ret = dv_av1_write_frame_header(&c->seq, &c->frame, c->grainp, &dec->refs,
 					out + used, n - used, &i);
 	if (ret) {
 		dv_err("dav1d: the AV1 frame control cannot be written as a frame header (%d)", ret);
 		goto out;
 	}
 	used += i;
-	ret = dv_av1_write_tile_group(frame, dec->entries, n_entries,
+	ret = dv_av1_write_tile_group(&c->frame, dec->entries, c->n_entries,
 				      job->bitstream, job->bitstream_size,
 				      out + used, n - used, &i);
 	if (ret) {
@@ -173,36 +200,33 @@ out:
 	return ret;
 }
 
-static int dv_dav1d_decode(struct dv_decoder *dec,
-			   const struct dv_decode_job *job, uint32_t *bytesused)
+/*
+ * Feeds libdav1d one temporal unit and takes the picture it makes. Returns
+ * 0 with *@pic (to unref), or libdav1d's error.
+ */
+static int dv_dav1d_run(struct dv_decoder *dec, const uint8_t *tu, size_t size,
+			Dav1dPicture *pic)
 {
 	const struct dv_dav1d *d = dec->d;
-	struct v4l2_ctrl_av1_frame frame;
-	struct dv_yuv420_picture yuv;
-	Dav1dPicture pic;
 	Dav1dData data;
 	uint8_t *buf;
-	int ret, have_pic = 0;
+	int ret = 0, have_pic = 0;
 
-	if (job->fmt->codec != DV_CODEC_ID_AV1)
-		return -EINVAL;
-	ret = dv_dav1d_build(dec, job, &frame);
-	if (ret)
-		return ret;
-
+	if (dv_dav1d_tu_tap)
+		dv_dav1d_tu_tap(tu, size);
 	memset(&data, 0, sizeof(data));
-	memset(&pic, 0, sizeof(pic));
-	buf = d->dav1d_data_create(&data, dec->tu.size);
+	memset(pic, 0, sizeof(*pic));
+	buf = d->dav1d_data_create(&data, size);
 	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, dec->tu.data, dec->tu.size);
+		return DAV1D_ERR(ENOMEM);
+	memcpy(buf, tu, size);
 	while (data.sz) {
 		ret = d->dav1d_send_data(dec->c, &data);
 		if (ret == DAV1D_ERR(EAGAIN)) {
 			/* Only if a picture is waiting to be taken. */
 			if (have_pic)
 				break;
-			ret = d->dav1d_get_picture(dec->c, &pic);
+			ret = d->dav1d_get_picture(dec->c, pic);
 			if (ret < 0)
 				break;
 			have_pic = 1;
@@ -214,19 +238,78 @@ static int dv_dav1d_decode(struct dv_decoder *dec,
 	if (data.sz)
 		d->dav1d_data_unref(&data);
 	if (ret < 0 && ret != DAV1D_ERR(EAGAIN)) {
-		dv_err("dav1d: decoding request %llu failed (%d)",
+		if (have_pic)
+			d->dav1d_picture_unref(pic);
+		return ret;
+	}
+	if (!have_pic)
+		return d->dav1d_get_picture(dec->c, pic);
+	return 0;
+}
+
+/*
+ * The client showed the hidden key frame in @slot with show_existing_frame
+ * since the last request (no request of its own): do it here too, so that
+ * libdav1d refreshes every slot with it as the client's DPB did (7.21),
+ * and drop the picture.
+ */
+static int dv_dav1d_show_existing_key(struct dv_decoder *dec,
+				      const struct dv_dav1d_ctrls *c,
+				      unsigned int slot)
+{
+	uint8_t tu[128];
+	size_t used, n;
+	Dav1dPicture pic;
+	int ret;
+
+	ret = dv_av1_write_sequence_header(&c->seq, tu, sizeof(tu), &used);
+	if (!ret)
+		ret = dv_av1_write_show_existing_frame(slot, tu + used,
+						       sizeof(tu) - used, &n);
+	if (ret)
+		return ret;
+	used += n;
+	ret = dv_dav1d_run(dec, tu, used, &pic);
+	if (ret < 0) {
+		dv_err("dav1d: request %llu: showing the key frame of slot %u failed (%d)",
+		       (unsigned long long)dec->seq, slot, ret);
+		return -EIO;
+	}
+	dec->d->dav1d_picture_unref(&pic);
+	dv_av1_refs_show_existing(&dec->refs, slot, c->frame.reference_frame_ts[0]);
+	dv_dbg("dav1d: request %llu: the key frame of slot %u was shown by show_existing_frame: every slot refreshed with it",
+	       (unsigned long long)dec->seq, slot);
+	return 0;
+}
+
+static int dv_dav1d_decode(struct dv_decoder *dec,
+			   const struct dv_decode_job *job, uint32_t *bytesused)
+{
+	const struct dv_dav1d *d = dec->d;
+	struct dv_dav1d_ctrls c;
+	struct dv_yuv420_picture yuv;
+	Dav1dPicture pic;
+	int ret, slot;
+
+	if (job->fmt->codec != DV_CODEC_ID_AV1)
+		return -EINVAL;
+	ret = dv_dav1d_read_ctrls(dec, job, &c);
+	if (ret)
+		return ret;
+	slot = dv_av1_refs_missed_show_existing(&dec->refs, &c.frame);
+	if (slot >= 0 && dv_dav1d_show_existing_key(dec, &c, (unsigned int)slot))
+		goto fail;
+	ret = dv_dav1d_build(dec, job, &c);
+	if (ret)
+		return ret;
+
+	ret = dv_dav1d_run(dec, dec->tu.data, dec->tu.size, &pic);
+	if (ret < 0) {
+		dv_err("dav1d: decoding request %llu failed or produced no picture (%d)",
 		       (unsigned long long)dec->seq, ret);
 		goto fail;
 	}
-	if (!have_pic) {
-		ret = d->dav1d_get_picture(dec->c, &pic);
-		if (ret < 0) {
-			dv_err("dav1d: request %llu produced no picture (%d)",
-			       (unsigned long long)dec->seq, ret);
-			goto fail;
-		}
-	}
-	dv_av1_refs_update(&dec->refs, &frame);
+	dv_av1_refs_update_ts(&dec->refs, &c.frame, job->timestamp);
 	dec->seq++;
 
 	memset(&yuv, 0, sizeof(yuv));

@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "backend.h"
@@ -43,6 +45,31 @@ struct dv_context {
 };
 
 static struct dv_context *contexts;
+static const char *dump_dir;
+
+void dv_contexts_dump_jobs(const char *dir)
+{
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		dv_warn("cannot make %s: %s", dir, strerror(errno));
+	dump_dir = dir;
+}
+
+/* The job message as the module sent it, for replaying a failure offline. */
+static void dv_context_dump(const struct dv_context *ctx, const struct dv_item *item,
+			    uint64_t job_id)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ctx%u-job%06llu.msg", dump_dir, ctx->id,
+		 (unsigned long long)job_id);
+	f = fopen(path, "wb");
+	if (!f || fwrite(item->msg, 1, item->size, f) != item->size)
+		dv_warn("ctx %u: cannot dump job %llu to %s", ctx->id,
+			(unsigned long long)job_id, path);
+	if (f)
+		fclose(f);
+}
 
 static const struct dv_backend *const backends[] = { &dv_backend_lavc,
 #ifdef DV_HAVE_AV1
@@ -123,6 +150,8 @@ static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *ite
 	int ret = -EINVAL;
 
 	memcpy(&job, item->msg, sizeof(job));
+	if (dump_dir)
+		dv_context_dump(ctx, item, job.job_id);
 	/* Map the CAPTURE buffer first: a new fd must never leak. */
 	cap = dv_capture_get(job.capture_cookie, job.capture_fd, job.capture_size);
 	if (!cap)
@@ -143,6 +172,7 @@ static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *ite
 		.bitstream_size = job.bitstream_size,
 		.capture = cap->ptr,
 		.capture_size = cap->size,
+		.timestamp = job.timestamp,
 	};
 	ret = ctx->backend->decode(ctx->decoder, &dj, &bytesused);
 	if (ret)

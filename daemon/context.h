@@ -16,6 +16,9 @@ void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size);
 /* Stops every worker after its current job and drops all contexts. */
 void dv_contexts_shutdown(void);
 
+/* Write each job message as received to @dir/ctx<C>-job<J>.msg (debugging). */
+void dv_contexts_dump_jobs(const char *dir);
+
 /* Makes and drops one decoder per codec, so that the first stream starts fast. */
 void dv_backends_warm_up(void);
 

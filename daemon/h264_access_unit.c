@@ -71,6 +71,23 @@ static int dv_h264_get_ctrls(const uint8_t *ctrls, size_t ctrls_size,
 	return 0;
 }
 
+/*
+ * Whether 00 00 01 occurs in @nal. A NAL unit never holds one (7.4.1:
+ * emulation prevention), and one read between start codes cannot; but
+ * with START_CODE_NONE the whole buffer is taken as the NAL unit, and a
+ * 00 00 01 inside would start, behind our start code, NAL units the
+ * decoder then takes from the client: parameter sets, end of stream.
+ */
+static int dv_h264_has_start_code(const uint8_t *nal, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= size; i++)
+		if (!nal[i] && !nal[i + 1] && nal[i + 2] == 1)
+			return 1;
+	return 0;
+}
+
 /* Appends a parameter set NAL unit unless it is the one last sent. */
 static int dv_h264_au_add_param(struct dv_bytebuf *out, const uint8_t *last,
 				size_t last_size, const uint8_t *nal,
@@ -119,6 +136,11 @@ int dv_h264_au_build(struct dv_h264_au_state *st, const uint8_t *ctrls,
 	while (dv_h264_next_nal(&reader, &nal, &nal_size)) {
 		if (!dv_h264_nal_is_decoded(nal, nal_size))
 			continue;
+		if (dv_h264_has_start_code(nal, nal_size)) {
+			dv_err("H.264 request: a start code inside the %zu-byte slice NAL unit (%s)",
+			       nal_size, c.annex_b ? "Annex-B" : "no start code");
+			return -EINVAL;
+		}
 		/* A start code is safe in front of any NAL unit: emulation
 		 * prevention keeps 00 00 0x out of its payload. */
 		ret = dv_bytebuf_append(out, start_code, sizeof(start_code));

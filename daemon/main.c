@@ -3,6 +3,7 @@
  * daedalus_v4l2_daemon: decodes the requests of daedalus-v4l2's contexts.
  *
  *   daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]
+ *                               [--dump-jobs DIR]
  *
  * Exit codes: 0 on SIGTERM/SIGINT, 1 usage, 2 no usable decoder library,
  * 3 bridge unavailable (module missing, another daemon, version mismatch),
@@ -29,9 +30,12 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]\n"
+		"                                   [--dump-jobs DIR]\n"
 		"  --node PATH  bridge node (default %s)\n"
 		"  --user NAME  switch to this user once the bridge is open\n"
-		"  --verbose    debug logging\n",
+		"  --verbose    debug logging\n"
+		"  --dump-jobs DIR  write every job message as received to DIR (debugging:\n"
+		"               tests/unit can replay them without a device)\n",
 		DV_BRIDGE_NODE);
 }
 
@@ -69,6 +73,8 @@ int main(int argc, char **argv)
 			node = argv[++i];
 		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
 			user = argv[++i];
+		} else if (!strcmp(argv[i], "--dump-jobs") && i + 1 < argc) {
+			dv_contexts_dump_jobs(argv[++i]);
 		} else if (!strcmp(argv[i], "--verbose")) {
 			dv_log_max = DV_LOG_DEBUG;
 		} else {

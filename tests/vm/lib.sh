@@ -92,7 +92,8 @@ gst_env() {
 start_daemon() {
 	DAEMON_RUNS=$((${DAEMON_RUNS:-0} + 1))
 	DAEMON_LOG=/mnt/run/daemon-$DAEMON_RUNS.log
-	"$DAEMON" daemon --verbose "$@" >"$DAEMON_LOG" 2>&1 &
+	# shellcheck disable=SC2086 # DAEMON_ARGS (run.sh DAEDALUS_DAEMON_ARGS): words
+	"$DAEMON" daemon --verbose ${DAEMON_ARGS:-} "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	# sh has no local variables: a name of its own, not the caller's "i".
 	start_daemon_polls=0

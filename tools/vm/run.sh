@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 
 kver=6.12
 accel=${DAEDALUS_ACCEL:-tcg}
-timeout_s=${DAEDALUS_VM_TIMEOUT:-1800}
+timeout_s=${DAEDALUS_VM_TIMEOUT:-3000}
 sample=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -76,6 +76,7 @@ CORPUS_VP9=/mnt/run/corpus-vp9
 CORPUS_AV1=/mnt/run/corpus-av1
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
+DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
 ENV
 
 case $accel in
