@@ -23,9 +23,12 @@
 #include <dav1d/dav1d.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/opt.h>
+#include <linux/videodev2.h>
 
 #include "av1_rebuild.h"
+#include "backend.h"
 #include "check.h"
+#include "ctrl_builder.h"
 
 DV_TEST_DEFINE_FAILURES;
 
@@ -609,6 +612,192 @@ static int run(const char *name, const char *params)
 	return 0;
 }
 
+/* The CAPTURE buffer (NV12, tight) holds the 8-bit picture @p. */
+static int same_nv12(const Dav1dPicture *p, const uint8_t *cap)
+{
+	const uint8_t *chroma = cap + W * H;
+	const uint8_t *y = p->data[0], *u = p->data[1], *v = p->data[2];
+	int r, x;
+
+	if (p->p.w != W || p->p.h != H || p->p.bpc != 8)
+		return 0;
+	for (r = 0; r < H; r++)
+		if (memcmp(cap + r * W, y + r * p->stride[0], W))
+			return 0;
+	for (r = 0; r < H / 2; r++)
+		for (x = 0; x < W / 2; x++)
+			if (chroma[r * W + 2 * x] != u[r * p->stride[1] + x] ||
+			    chroma[r * W + 2 * x + 1] != v[r * p->stride[1] + x])
+				return 0;
+	return 1;
+}
+
+/*
+ * A hidden key frame shown by show_existing_frame, through the real
+ * backend (dv_backend_dav1d: controls in records, tiles in an OUTPUT
+ * buffer, picture in an NV12 CAPTURE buffer) as GStreamer drives it: the
+ * show_existing_frame is no request, but the client's DPB then has the
+ * key frame in all eight slots and the next request's reference_frame_ts
+ * say so. The stream's first mid-stream key frame is made hidden
+ * (showable, refreshing one slot the next frame does not refer to) and
+ * shown right after: the decoding of every later frame is then the one
+ * of the original stream, where the key frame refreshed all slots.
+ * @own_ts: the client names the shown key frame by the show_existing_frame's
+ * own frame number (GStreamer before 1.24) instead of the key frame's.
+ */
+static int run_hidden_key(const char *name, const char *params, int own_ts)
+{
+	static struct tu tus[FRAMES * 2];
+	static struct coded_frame coded[MAX_PICS];
+	static struct v4l2_ctrl_av1_tile_group_entry e[64];
+	static uint8_t tiles[1 << 20], cap[W * H * 3 / 2];
+	static struct dv_ctrl_builder blk;
+	Dav1dPicture pics[MAX_PICS];
+	const Dav1dFrameHeader *seen[MAX_PICS];
+	const struct dv_format fmt = {
+		.codec = DV_CODEC_ID_AV1, .bit_depth = 8, .coded_width = W,
+		.coded_height = H, .capture_fourcc = V4L2_PIX_FMT_NV12,
+		.capture_width = W, .capture_height = H, .bytesperline = W,
+		.sizeimage = W * H * 3 / 2,
+	};
+	uint64_t dpb_ts[8] = { 0 }, frame_no = 0;
+	int n_tus = 0, n_pics = 0, n_seen = 0, n_coded, i, k, ret;
+	int key = -1, hidden_slot = 0, shown = 0;
+	struct dv_decoder *dec;
+	Dav1dContext *ref;
+
+	ret = encode(tus, &n_tus, params);
+	if (ret)
+		return ret;
+	ref = open_dav1d();
+	CHECK(ref != NULL, "dav1d_open");
+	if (!ref)
+		return 1;
+	for (i = 0; i < n_tus; i++) {
+		Dav1dData data;
+
+		memcpy(dav1d_data_create(&data, tus[i].size), tus[i].data, tus[i].size);
+		while (data.sz) {
+			ret = dav1d_send_data(ref, &data);
+			if (ret && ret != DAV1D_ERR(EAGAIN))
+				break;
+			while (n_pics < MAX_PICS &&
+			       dav1d_get_picture(ref, &pics[n_pics]) == 0)
+				n_pics++;
+		}
+		while (n_pics < MAX_PICS && dav1d_get_picture(ref, &pics[n_pics]) == 0)
+			n_pics++;
+	}
+	n_coded = split_frames(tus, n_tus, coded, MAX_PICS);
+	CHECK(n_coded > 0, "%s: no coded frames", name);
+	/* The first key frame after the first picture, and a slot the
+	 * next coded frame does not refer to. */
+	for (i = 1; i < n_pics && key < 0; i++) {
+		const Dav1dFrameHeader *f = pics[i].frame_hdr;
+
+		if (f->frame_type != DAV1D_FRAME_TYPE_KEY || !f->show_frame ||
+		    f == pics[i - 1].frame_hdr)
+			continue;
+		key = i;
+		for (k = i + 1; k < n_pics; k++) {
+			const Dav1dFrameHeader *next = pics[k].frame_hdr;
+			int used = 0, r;
+
+			if (next == f)
+				continue;
+			if (next->frame_type == DAV1D_FRAME_TYPE_INTER)
+				for (r = 0; r < 7; r++)
+					used |= 1 << next->refidx[r];
+			while (used & (1 << hidden_slot))
+				hidden_slot++;
+			break;
+		}
+	}
+	CHECK(key > 0 && hidden_slot < 8, "%s: no mid-stream key frame", name);
+	if (key <= 0 || n_coded <= 0 || hidden_slot >= 8)
+		return 1;
+	CHECK(dv_backend_dav1d.load() == 0, "libdav1d");
+	dec = dv_backend_dav1d.create(DV_CODEC_ID_AV1);
+	CHECK(dec != NULL, "%s: dv_backend_dav1d.create", name);
+	if (!dec)
+		return 1;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < n_pics; i++) {
+		const Dav1dFrameHeader *f = pics[i].frame_hdr;
+		struct v4l2_ctrl_av1_sequence seq;
+		struct v4l2_ctrl_av1_frame fr;
+		struct v4l2_ctrl_av1_film_grain grain;
+		struct dv_decode_job job;
+		uint32_t bytesused = 0;
+		size_t t, nt;
+		int dup = 0;
+
+		for (k = 0; k < n_seen; k++)
+			dup |= seen[k] == f;
+		if (dup) {
+			/* A show_existing_frame: no request, a frame number. */
+			frame_no++;
+			continue;
+		}
+		seen[n_seen++] = f;
+		to_seq(pics[i].seq_hdr, &seq);
+		to_frame(pics[i].seq_hdr, f, &fr, &grain);
+		memcpy(fr.reference_frame_ts, dpb_ts, sizeof(dpb_ts));
+		if (i == key) {
+			fr.flags &= ~(V4L2_AV1_FRAME_FLAG_SHOW_FRAME |
+				      V4L2_AV1_FRAME_FLAG_ERROR_RESILIENT_MODE);
+			fr.flags |= V4L2_AV1_FRAME_FLAG_SHOWABLE_FRAME;
+			fr.refresh_frame_flags = (uint8_t)(1u << hidden_slot);
+		}
+		ret = locate_tiles(f, &coded[n_seen - 1], tiles, sizeof(tiles), e, &nt, &t);
+		CHECK(ret == 0, "%s: frame %d: tiles not found", name, i);
+		if (ret)
+			break;
+		dv_ctrl_builder_init(&blk);
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_SEQUENCE, &seq, sizeof(seq));
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_FRAME, &fr, sizeof(fr));
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
+				    e, (uint32_t)(nt * sizeof(e[0])));
+		memset(cap, 0, sizeof(cap));
+		job = (struct dv_decode_job){
+			.fmt = &fmt, .ctrls = blk.buf, .ctrls_size = blk.size,
+			.bitstream = tiles, .bitstream_size = t,
+			.capture = cap, .capture_size = sizeof(cap),
+			.timestamp = frame_no * 1000,
+		};
+		ret = dv_backend_dav1d.decode(dec, &job, &bytesused);
+		CHECK(ret == 0, "%s: frame %d: decode %d", name, i, ret);
+		CHECK(ret || same_nv12(&pics[i], cap),
+		      "%s: picture %d (%s) differs from the reference decode", name, i,
+		      i < key ? "before the key frame" : i == key ? "the hidden key frame" :
+		      "after it");
+		shown++;
+		for (k = 0; k < 8; k++)
+			if (fr.refresh_frame_flags & (1u << k))
+				dpb_ts[k] = job.timestamp;
+		frame_no++;
+		if (i == key) {
+			/* Its show_existing_frame, as the client sees it:
+			 * the key frame in every slot (7.21). */
+			const uint64_t ts = own_ts ? frame_no * 1000 : job.timestamp;
+
+			for (k = 0; k < 8; k++)
+				dpb_ts[k] = ts;
+			frame_no++;
+		}
+	}
+	fprintf(stderr, "%s: %d requests, key frame %d hidden in slot %d and shown\n",
+		name, shown, key, hidden_slot);
+	dv_backend_dav1d.destroy(dec);
+	for (i = 0; i < n_pics; i++)
+		dav1d_picture_unref(&pics[i]);
+	for (i = 0; i < n_tus; i++)
+		free(tus[i].data);
+	dav1d_close(&ref);
+	return 0;
+}
+
 int main(void)
 {
 	int ret;
@@ -621,5 +810,7 @@ int main(void)
 	run("tiles4_grain", "tile-columns=1:tile-rows=1:num-tile-groups=2:denoise-noise-level=25");
 	run("error_resilient", "tile-columns=1:num-tile-groups=2:error-resilient=1");
 	run("screen_content", "tile-columns=1:num-tile-groups=2:tune-content=screen:enable-intrabc=1");
+	run_hidden_key("hidden_key", "tile-columns=1:num-tile-groups=2", 0);
+	run_hidden_key("hidden_key_own_ts", "tile-columns=1:num-tile-groups=2", 1);
 	return TEST_RESULT();
 }

@@ -200,6 +200,110 @@ static void check_tile_group(void)
 					 out, 5, &size), -ENOSPC);
 }
 
+/* The show_existing_frame header of a hidden key frame. */
+static void check_show_existing_frame(void)
+{
+	/* OBU_FRAME_HEADER with a size; show_existing_frame 1,
+	 * frame_to_show_map_idx 5 (101), trailing one bit, zeros. */
+	static const uint8_t want[] = { 0x1a, 0x01, 0xd8 };
+	uint8_t out[8];
+	size_t size = 0;
+
+	CHECK_EQ(dv_av1_write_show_existing_frame(5, out, sizeof(out), &size), 0);
+	CHECK_EQ(size, sizeof(want));
+	CHECK(!memcmp(out, want, sizeof(want)), "show_existing_frame bytes differ");
+	CHECK_EQ(dv_av1_write_show_existing_frame(8, out, sizeof(out), &size), -EINVAL);
+	CHECK_EQ(dv_av1_write_show_existing_frame(0, out, 2, &size), -ENOSPC);
+}
+
+static void set_ts(struct v4l2_ctrl_av1_frame *f, const uint64_t ts[8])
+{
+	memcpy(f->reference_frame_ts, ts, sizeof(f->reference_frame_ts));
+}
+
+/*
+ * When a request says that the client showed a hidden key frame with
+ * show_existing_frame (no request of its own): every reference_frame_ts
+ * names one frame, the slots here hold others.
+ */
+static void check_missed_show_existing(void)
+{
+	struct v4l2_ctrl_av1_frame key = { .frame_type = V4L2_AV1_KEY_FRAME,
+		.flags = V4L2_AV1_FRAME_FLAG_SHOW_FRAME, .refresh_frame_flags = 0xff };
+	struct v4l2_ctrl_av1_frame hidden_key = { .frame_type = V4L2_AV1_KEY_FRAME,
+		.flags = V4L2_AV1_FRAME_FLAG_SHOWABLE_FRAME, .refresh_frame_flags = 0x04 };
+	struct v4l2_ctrl_av1_frame inter = { .frame_type = V4L2_AV1_INTER_FRAME,
+		.flags = V4L2_AV1_FRAME_FLAG_SHOW_FRAME, .refresh_frame_flags = 0x01 };
+	struct v4l2_ctrl_av1_frame next = { .frame_type = V4L2_AV1_INTER_FRAME,
+		.flags = V4L2_AV1_FRAME_FLAG_SHOW_FRAME,
+		.ref_frame_idx = { 0, 1, 2, 3, 4, 5, 6 } };
+	const uint64_t all0[8] = { 0 };
+	const uint64_t all5[8] = { 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000 };
+	const uint64_t all6[8] = { 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000 };
+	const uint64_t before[8] = { 1000, 0, 5000, 0, 0, 0, 0, 0 };
+	struct dv_av1_refs refs;
+	int i;
+
+	/* A stream: key frame (ts 0, all slots), inter (ts 1000, slot 0). */
+	dv_av1_refs_reset(&refs);
+	set_ts(&next, all0);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+	dv_av1_refs_update_ts(&refs, &key, 0);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+	dv_av1_refs_update_ts(&refs, &inter, 1000);
+	/* A hidden key frame (ts 5000) in slot 2: the slots as the client
+	 * has them, before and after its show_existing_frame. */
+	dv_av1_refs_update_ts(&refs, &hidden_key, 5000);
+	CHECK_EQ(refs.showable_key[2], 1);
+	set_ts(&next, before);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+	set_ts(&next, all5);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), 2);
+	/* A client naming the shown copy by its own timestamp. */
+	set_ts(&next, all6);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), 2);
+	/* Shown: every slot is the key frame's now, at most once. */
+	dv_av1_refs_show_existing(&refs, 2, 5000);
+	for (i = 0; i < 8; i++) {
+		CHECK_EQ(refs.valid[i], 1);
+		CHECK_EQ(refs.ts[i], 5000);
+		CHECK_EQ(refs.showable_key[i], 0);
+		CHECK_EQ(refs.order_hint[i], hidden_key.order_hint);
+	}
+	set_ts(&next, all5);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+	set_ts(&next, all6);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+
+	/* Every slot naming a frame that is no showable key frame. */
+	dv_av1_refs_reset(&refs);
+	dv_av1_refs_update_ts(&refs, &key, 0);
+	dv_av1_refs_update_ts(&refs, &inter, 5000);
+	set_ts(&next, all5);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+	/* Two showable key frames, and a timestamp naming neither. */
+	hidden_key.refresh_frame_flags = 0x02;
+	dv_av1_refs_update_ts(&refs, &hidden_key, 2000);
+	hidden_key.refresh_frame_flags = 0x04;
+	dv_av1_refs_update_ts(&refs, &hidden_key, 3000);
+	set_ts(&next, all6);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+
+	/*
+	 * A stream starting with a hidden key frame (ts 0, slot 0).
+	 * GStreamer names empty slots 0 too: only a frame referring to a
+	 * slot that is empty here says the key frame was shown.
+	 */
+	dv_av1_refs_reset(&refs);
+	hidden_key.refresh_frame_flags = 0x01;
+	dv_av1_refs_update_ts(&refs, &hidden_key, 0);
+	memset(next.ref_frame_idx, 0, sizeof(next.ref_frame_idx));
+	set_ts(&next, all0);
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), -1);
+	next.ref_frame_idx[3] = 4;
+	CHECK_EQ(dv_av1_refs_missed_show_existing(&refs, &next), 0);
+}
+
 int main(void)
 {
 	size_t i;
@@ -208,5 +312,7 @@ int main(void)
 		check_seq(&seq_cases[i]);
 	check_seq_refused();
 	check_tile_group();
+	check_show_existing_frame();
+	check_missed_show_existing();
 	return TEST_RESULT();
 }

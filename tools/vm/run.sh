@@ -80,7 +80,11 @@ DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
 ENV
 
 case $accel in
-tcg) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+# No AVX2 under TCG: QEMU 7.2 (Debian 12) emulates a VPGATHER whose index
+# is ymm4 as if it had no index, which breaks dav1d's 8-bit intra
+# prediction (found by replaying AV1 jobs under qemu-user: see
+# docs/testing.md).
+tcg) accel_args=(-accel tcg,thread=multi -cpu max,-avx2) ;;
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) die "unknown accelerator $accel" ;;
 esac
