@@ -2,7 +2,8 @@
 # The daemon's life: the bridge is root-only and takes one daemon; a daemon
 # SIGKILLed mid-stream costs the client ERROR buffers within 1 s and no
 # hang; a restarted daemon decodes the next stream exactly; a stopped
-# (SIGSTOP) daemon's jobs are ended by the watchdog; SIGTERM exits cleanly.
+# (SIGSTOP) daemon's jobs are ended by the watchdog; SIGTERM exits cleanly;
+# with --user nobody it runs as nobody after opening the bridge.
 . /mnt/proj/tests/vm/lib.sh
 
 load_module job_timeout_ms=1500
@@ -77,6 +78,17 @@ sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/after-stop \
 stop_daemon
 grep -q "stopping on signal" "$DAEMON_LOG" || fail "no clean exit on SIGTERM"
 [ "$(dv_stat jobs_pending)" = 0 ] || fail "jobs left pending"
+[ "$(dv_stat contexts)" = 0 ] || fail "contexts left open"
+
+say "--user nobody: the daemon drops root once the bridge is open, and decodes"
+start_daemon --user nobody
+wait_for 5 grep -q "running as nobody" "$DAEMON_LOG" || fail "no privilege drop logged"
+uid=$(awk '$1 == "Uid:" { print $2 "/" $3 "/" $4 "/" $5 }' "/proc/$DAEMON_PID/status")
+[ "$uid" = 65534/65534/65534/65534 ] || fail "the daemon runs with uids $uid"
+sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/as-nobody \
+	--clips "$(head -n1 "$CORPUS/clips.txt" | cut -d' ' -f1)" ||
+	fail "decode as nobody is wrong"
+stop_daemon
 [ "$(dv_stat contexts)" = 0 ] || fail "contexts left open"
 unload_module
 say "ok"
