@@ -6,7 +6,7 @@
  * happens behind it: every request completes, with DONE or ERROR buffers,
  * within the deadline; CAPTURE is ready when its request completes; fresh
  * CAPTURE memory holds no stale data; STREAMOFF in the middle of a stream
- * returns every buffer.
+ * returns every buffer; CAPTURE follows a new coded size.
  *
  * usage: stream-client [options] /dev/videoN /dev/mediaN
  *   --codec h264|vp9     OUTPUT format and controls (default h264)
@@ -14,6 +14,10 @@
  *   --deadline D         a request must complete within D s (default 3)
  *   --streamoff-every N  STREAMOFF/STREAMON with requests in flight, every
  *                        N requests (default never)
+ *   --resize-every N     every N requests, switch between 320x240 and
+ *                        176x144 the way a client follows a resolution
+ *                        change: STREAMOFF, free both queues' buffers,
+ *                        S_FMT, new buffers (CAPTURE reallocation)
  *   --abandon N          exit without cleaning up after N requests, two
  *                        in flight (a client dying mid-request)
  *   --seed N             bitstream noise seed (default 1)
@@ -90,12 +94,13 @@ static uint32_t next_rand(void)
 struct stream {
 	int fd, media;
 	int vp9;
+	unsigned int w, h;	/* coded size */
 	void *out_map[SLOTS];
 	size_t out_size;
 	int req[SLOTS];
 	double queued_at[SLOTS];
 	int busy[SLOTS];
-	unsigned long long queued, done, errors;
+	unsigned long long queued, done, errors, resizes;
 	double max_wait;
 };
 
@@ -118,8 +123,8 @@ static int set_controls(struct stream *s, int req, int key)
 				 V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
 				 V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING |
 				 (key ? V4L2_VP9_FRAME_FLAG_KEY_FRAME : 0),
-			.frame_width_minus_1 = 319, .frame_height_minus_1 = 239,
-			.render_width_minus_1 = 319, .render_height_minus_1 = 239,
+			.frame_width_minus_1 = s->w - 1, .frame_height_minus_1 = s->h - 1,
+			.render_width_minus_1 = s->w - 1, .render_height_minus_1 = s->h - 1,
 			.bit_depth = 8,
 		};
 
@@ -127,7 +132,8 @@ static int set_controls(struct stream *s, int req, int key)
 	} else {
 		struct v4l2_ctrl_h264_sps sps = {
 			.profile_idc = 66, .chroma_format_idc = 1,
-			.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
+			.pic_width_in_mbs_minus1 = s->w / 16 - 1,
+			.pic_height_in_map_units_minus1 = s->h / 16 - 1,
 			.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
 		};
 		struct v4l2_ctrl_h264_pps pps = { 0 };
@@ -268,13 +274,91 @@ static void stream_restart(struct stream *s)
 		fail("%s", "STREAMON after STREAMOFF", errno);
 }
 
+/* S_FMT OUTPUT at s->w x s->h, buffers on both queues, mapped. */
+static int setup(struct stream *s)
+{
+	struct v4l2_format f = { .type = out_t };
+	struct v4l2_requestbuffers rb;
+
+	f.fmt.pix_mp.pixelformat = s->vp9 ? V4L2_PIX_FMT_VP9_FRAME : V4L2_PIX_FMT_H264_SLICE;
+	f.fmt.pix_mp.width = s->w;
+	f.fmt.pix_mp.height = s->h;
+	f.fmt.pix_mp.num_planes = 1;
+	if (xioctl(s->fd, VIDIOC_S_FMT, &f))
+		fail("%s", "S_FMT OUTPUT", errno);
+	f = (struct v4l2_format){ .type = cap_t };
+	if (xioctl(s->fd, VIDIOC_G_FMT, &f) || f.fmt.pix_mp.width < s->w ||
+	    f.fmt.pix_mp.height < s->h || f.fmt.pix_mp.width > s->w + 64)
+		fail("%s", "CAPTURE format does not follow the OUTPUT size", EINVAL);
+	rb = (struct v4l2_requestbuffers){ .count = SLOTS, .type = out_t, .memory = V4L2_MEMORY_MMAP };
+	if (xioctl(s->fd, VIDIOC_REQBUFS, &rb) || rb.count < SLOTS)
+		fail("%s", "REQBUFS OUTPUT", errno);
+	rb = (struct v4l2_requestbuffers){ .count = SLOTS, .type = cap_t, .memory = V4L2_MEMORY_MMAP };
+	if (xioctl(s->fd, VIDIOC_REQBUFS, &rb) || rb.count < SLOTS)
+		fail("%s", "REQBUFS CAPTURE", errno);
+	if (failures)
+		return -1;
+
+	for (int i = 0; i < SLOTS; i++) {
+		struct v4l2_plane plane;
+		struct v4l2_buffer b = {
+			.type = out_t, .memory = V4L2_MEMORY_MMAP, .index = i,
+			.m.planes = &plane, .length = 1,
+		};
+		uint8_t *cap;
+
+		xioctl(s->fd, VIDIOC_QUERYBUF, &b);
+		s->out_size = plane.length;
+		s->out_map[i] = mmap(NULL, plane.length, PROT_READ | PROT_WRITE, MAP_SHARED,
+				     s->fd, plane.m.mem_offset);
+		b.type = cap_t;
+		xioctl(s->fd, VIDIOC_QUERYBUF, &b);
+		/* New CAPTURE memory must not show anyone's old pixels. */
+		cap = mmap(NULL, plane.length, PROT_READ, MAP_SHARED, s->fd, plane.m.mem_offset);
+		if (s->out_map[i] == MAP_FAILED || cap == MAP_FAILED) {
+			fail("%s", "mmap", errno);
+			return -1;
+		}
+		for (size_t k = 0; k < plane.length; k++)
+			if (cap[k]) {
+				fail("%s", "a new CAPTURE buffer holds stale data", EINVAL);
+				break;
+			}
+		munmap(cap, plane.length);
+	}
+	return 0;
+}
+
+/* What a client does on a resolution change: everything freed, then setup(). */
+static void resize(struct stream *s)
+{
+	struct v4l2_requestbuffers rb;
+
+	for (int i = 0; i < SLOTS; i++)
+		if (s->busy[i])
+			reap(s, i, 3);
+	stream_on(s, 0);
+	for (int i = 0; i < SLOTS; i++)
+		munmap(s->out_map[i], s->out_size);
+	rb = (struct v4l2_requestbuffers){ .count = 0, .type = out_t, .memory = V4L2_MEMORY_MMAP };
+	if (xioctl(s->fd, VIDIOC_REQBUFS, &rb))
+		fail("%s", "freeing the OUTPUT buffers", errno);
+	rb = (struct v4l2_requestbuffers){ .count = 0, .type = cap_t, .memory = V4L2_MEMORY_MMAP };
+	if (xioctl(s->fd, VIDIOC_REQBUFS, &rb))
+		fail("%s", "freeing the CAPTURE buffers", errno);
+	s->w = s->w == 320 ? 176 : 320;
+	s->h = s->h == 240 ? 144 : 240;
+	s->resizes++;
+	if (!setup(s) && stream_on(s, 1))
+		fail("%s", "STREAMON after a resolution change", errno);
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = 10, deadline = 3, end;
 	unsigned long long streamoff_every = 0, abandon = 0;
+	unsigned long long resize_every = 0;
 	struct stream s = { 0 };
-	struct v4l2_format f = { .type = out_t };
-	struct v4l2_requestbuffers rb;
 	int i = 1, slot = 0;
 
 	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
@@ -286,6 +370,8 @@ int main(int argc, char **argv)
 			deadline = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--streamoff-every"))
 			streamoff_every = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--resize-every"))
+			resize_every = strtoull(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--abandon"))
 			abandon = strtoull(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--seed"))
@@ -295,7 +381,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - i != 2) {
 		fprintf(stderr, "usage: %s [--codec h264|vp9] [--seconds S] [--deadline D] "
-			"[--streamoff-every N] [--abandon N] [--seed N] VIDEO MEDIA\n", argv[0]);
+			"[--streamoff-every N] [--resize-every N] [--abandon N] [--seed N] VIDEO MEDIA\n", argv[0]);
 		return 2;
 	}
 	s.fd = open(argv[i], O_RDWR | O_NONBLOCK);
@@ -305,50 +391,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	f.fmt.pix_mp.pixelformat = s.vp9 ? V4L2_PIX_FMT_VP9_FRAME : V4L2_PIX_FMT_H264_SLICE;
-	f.fmt.pix_mp.width = 320;
-	f.fmt.pix_mp.height = 240;
-	f.fmt.pix_mp.num_planes = 1;
-	if (xioctl(s.fd, VIDIOC_S_FMT, &f))
-		fail("%s", "S_FMT OUTPUT", errno);
-	rb = (struct v4l2_requestbuffers){ .count = SLOTS, .type = out_t, .memory = V4L2_MEMORY_MMAP };
-	if (xioctl(s.fd, VIDIOC_REQBUFS, &rb) || rb.count < SLOTS)
-		fail("%s", "REQBUFS OUTPUT", errno);
-	rb = (struct v4l2_requestbuffers){ .count = SLOTS, .type = cap_t, .memory = V4L2_MEMORY_MMAP };
-	if (xioctl(s.fd, VIDIOC_REQBUFS, &rb) || rb.count < SLOTS)
-		fail("%s", "REQBUFS CAPTURE", errno);
-	if (failures)
+	s.w = 320;
+	s.h = 240;
+	if (setup(&s))
 		return 1;
-
-	for (i = 0; i < SLOTS; i++) {
-		struct v4l2_plane plane;
-		struct v4l2_buffer b = {
-			.type = out_t, .memory = V4L2_MEMORY_MMAP, .index = i,
-			.m.planes = &plane, .length = 1,
-		};
-		uint8_t *cap;
-
-		xioctl(s.fd, VIDIOC_QUERYBUF, &b);
-		s.out_size = plane.length;
-		s.out_map[i] = mmap(NULL, plane.length, PROT_READ | PROT_WRITE, MAP_SHARED,
-				    s.fd, plane.m.mem_offset);
-		b.type = cap_t;
-		xioctl(s.fd, VIDIOC_QUERYBUF, &b);
-		/* New CAPTURE memory must not show anyone's old pixels. */
-		cap = mmap(NULL, plane.length, PROT_READ, MAP_SHARED, s.fd, plane.m.mem_offset);
-		if (s.out_map[i] == MAP_FAILED || cap == MAP_FAILED) {
-			fail("%s", "mmap", errno);
-			return 1;
-		}
-		for (size_t k = 0; k < plane.length; k++)
-			if (cap[k]) {
-				fail("%s", "a new CAPTURE buffer holds stale data", EINVAL);
-				break;
-			}
-		munmap(cap, plane.length);
+	for (i = 0; i < SLOTS; i++)
 		if (xioctl(s.media, MEDIA_IOC_REQUEST_ALLOC, &s.req[i]))
 			fail("%s", "MEDIA_IOC_REQUEST_ALLOC", errno);
-	}
 	if (stream_on(&s, 1))
 		fail("%s", "STREAMON", errno);
 
@@ -368,12 +417,16 @@ int main(int argc, char **argv)
 		}
 		if (streamoff_every && s.queued % streamoff_every == 0)
 			stream_restart(&s);
+		if (resize_every && s.queued % resize_every == 0) {
+			resize(&s);
+			slot = 0;
+		}
 	}
 	for (i = 0; i < SLOTS; i++)
 		if (s.busy[i])
 			reap(&s, i, deadline);
 	stream_on(&s, 0);
-	printf("requests: %llu done: %llu error: %llu max-wait: %.3f s\n",
-	       s.queued, s.done, s.errors, s.max_wait);
+	printf("requests: %llu done: %llu error: %llu resizes: %llu max-wait: %.3f s\n",
+	       s.queued, s.done, s.errors, s.resizes, s.max_wait);
 	return failures ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 # timeout: 1500
 # Faults around real streams: the daemon SIGKILLed at random points while
 # two clients decode (H.264, VP9 and AV1 clips in turn); clients that die
-# with requests in flight; STREAMOFF/STREAMON with requests in flight; the
+# with requests in flight; STREAMOFF/STREAMON with requests in flight;
+# resolution changes (both queues freed and reallocated at a new size); the
 # module unloaded while in use. Each time: clients end (no hang past the
 # watchdog), the module is left with no job and no context, and a daemon
 # decodes exactly afterwards. FULL=1: 50 kills (CI: 12).
@@ -81,6 +82,13 @@ say "STREAMOFF/STREAMON with requests in flight"
 	fail "H.264 stream restarts"
 /tmp/stream-client --codec vp9 --seconds 8 --streamoff-every 3 --seed 7 "$video" "$media" ||
 	fail "VP9 stream restarts"
+nothing_left 5
+
+say "resolution changes with the daemon attached: CAPTURE reallocated, new memory clean"
+/tmp/stream-client --codec h264 --seconds 8 --resize-every 5 "$video" "$media" ||
+	fail "H.264 resolution changes"
+/tmp/stream-client --codec vp9 --seconds 8 --resize-every 4 --seed 3 "$video" "$media" ||
+	fail "VP9 resolution changes"
 nothing_left 5
 
 say "unloading the module while it is in use is refused"
