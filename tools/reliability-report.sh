@@ -24,7 +24,8 @@ tests=(fault-injection hostile-daemon hostile-client load daemon-lifecycle)
 echo "# Reliability figures"
 echo
 echo "Made by \`tools/reliability-report.sh\` on $(date -u +%Y-%m-%d) from"
-echo "\`tests/run-all.sh${DAEDALUS_FULL:+ --full}\` (counts: ${DAEDALUS_FULL:+full}${DAEDALUS_FULL:-CI size})."
+if [ -n "${DAEDALUS_FULL:-}" ]; then counts=full; else counts="CI size"; fi
+echo "\`tests/run-all.sh${DAEDALUS_FULL:+ --full}\` (counts: $counts)."
 echo "Every run is in the guest with KASAN, lockdep and DEBUG_LIST; a test passes"
 echo "only if the kernel log of its run has no report."
 for dir in "$@"; do
