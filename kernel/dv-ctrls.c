@@ -33,8 +33,8 @@ static bool dv_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h)
 {
 	if (w <= DV_MAX_WIDTH && h <= DV_MAX_HEIGHT)
 		return true;
-	v4l2_err(&ctx->dev->v4l2_dev, "ctx %u: %s %ux%u exceeds %ux%u\n",
-		 ctx->id, what, w, h, DV_MAX_WIDTH, DV_MAX_HEIGHT);
+	dv_ctx_err(ctx, "%s %ux%u exceeds %ux%u\n",
+		   what, w, h, DV_MAX_WIDTH, DV_MAX_HEIGHT);
 	return false;
 }
 
@@ -49,17 +49,15 @@ static int dv_check_bit_depth(struct dv_ctx *ctx, const char *field,
 	struct vb2_queue *vq;
 
 	if (depth != 8 && depth != 10) {
-		v4l2_err(&ctx->dev->v4l2_dev,
-			 "ctx %u: %s: %u-bit streams are not supported\n",
-			 ctx->id, field, depth);
+		dv_ctx_err(ctx, "%s: %u-bit streams are not supported\n",
+			   field, depth);
 		return -EINVAL;
 	}
 	vq = v4l2_m2m_get_vq(ctx->fh.m2m_ctx,
 			     V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE);
 	if (depth != ctx->bit_depth && vb2_is_busy(vq)) {
-		v4l2_err(&ctx->dev->v4l2_dev,
-			 "ctx %u: %s: %u bits does not match the allocated %u-bit CAPTURE buffers\n",
-			 ctx->id, field, depth, ctx->bit_depth);
+		dv_ctx_err(ctx, "%s: %u bits does not match the allocated %u-bit CAPTURE buffers\n",
+			   field, depth, ctx->bit_depth);
 		return -EINVAL;
 	}
 	return 0;
@@ -68,27 +66,25 @@ static int dv_check_bit_depth(struct dv_ctx *ctx, const char *field,
 static int dv_try_h264_sps(struct dv_ctx *ctx,
 			   const struct v4l2_ctrl_h264_sps *sps)
 {
-	struct v4l2_device *v4l2_dev = &ctx->dev->v4l2_dev;
-
 	switch (sps->profile_idc) {
 	case 66:	/* Baseline, Constrained Baseline */
 	case 77:	/* Main */
 	case 100:	/* High */
 		break;
 	default:
-		v4l2_err(v4l2_dev, "ctx %u: H.264 SPS profile_idc %u is not supported (66, 77, 100 are)\n",
-			 ctx->id, sps->profile_idc);
+		dv_ctx_err(ctx, "H.264 SPS profile_idc %u is not supported (66, 77, 100 are)\n",
+			   sps->profile_idc);
 		return -EINVAL;
 	}
 	if (sps->chroma_format_idc != 1) {
-		v4l2_err(v4l2_dev, "ctx %u: H.264 SPS chroma_format_idc %u is not supported (4:2:0 only)\n",
-			 ctx->id, sps->chroma_format_idc);
+		dv_ctx_err(ctx, "H.264 SPS chroma_format_idc %u is not supported (4:2:0 only)\n",
+			   sps->chroma_format_idc);
 		return -EINVAL;
 	}
 	if (sps->bit_depth_luma_minus8 || sps->bit_depth_chroma_minus8) {
-		v4l2_err(v4l2_dev, "ctx %u: H.264 SPS bit_depth_luma_minus8 %u / bit_depth_chroma_minus8 %u: only 8-bit is supported\n",
-			 ctx->id, sps->bit_depth_luma_minus8,
-			 sps->bit_depth_chroma_minus8);
+		dv_ctx_err(ctx, "H.264 SPS bit_depth_luma_minus8 %u / bit_depth_chroma_minus8 %u: only 8-bit is supported\n",
+			   sps->bit_depth_luma_minus8,
+			   sps->bit_depth_chroma_minus8);
 		return -EINVAL;
 	}
 	if (!dv_size_ok(ctx, "H.264 SPS picture size",
@@ -102,23 +98,21 @@ static int dv_try_h264_sps(struct dv_ctx *ctx,
 static int dv_try_vp9_frame(struct dv_ctx *ctx,
 			    const struct v4l2_ctrl_vp9_frame *frame)
 {
-	struct v4l2_device *v4l2_dev = &ctx->dev->v4l2_dev;
 	const u32 subsampling = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
 				V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
 
 	if (frame->profile != 0 && frame->profile != 2) {
-		v4l2_err(v4l2_dev, "ctx %u: VP9 frame profile %u is not supported (0 and 2 are)\n",
-			 ctx->id, frame->profile);
+		dv_ctx_err(ctx, "VP9 frame profile %u is not supported (0 and 2 are)\n",
+			   frame->profile);
 		return -EINVAL;
 	}
 	if ((frame->flags & subsampling) != subsampling) {
-		v4l2_err(v4l2_dev, "ctx %u: VP9 frame flags: only 4:2:0 subsampling is supported\n",
-			 ctx->id);
+		dv_ctx_err(ctx, "VP9 frame flags: only 4:2:0 subsampling is supported\n");
 		return -EINVAL;
 	}
 	if (frame->bit_depth != (frame->profile ? 10 : 8)) {
-		v4l2_err(v4l2_dev, "ctx %u: VP9 frame bit_depth %u is not supported with profile %u\n",
-			 ctx->id, frame->bit_depth, frame->profile);
+		dv_ctx_err(ctx, "VP9 frame bit_depth %u is not supported with profile %u\n",
+			   frame->bit_depth, frame->profile);
 		return -EINVAL;
 	}
 	if (!dv_size_ok(ctx, "VP9 frame size",
@@ -132,19 +126,17 @@ static int dv_try_vp9_frame(struct dv_ctx *ctx,
 static int dv_try_av1_sequence(struct dv_ctx *ctx,
 			       const struct v4l2_ctrl_av1_sequence *seq)
 {
-	struct v4l2_device *v4l2_dev = &ctx->dev->v4l2_dev;
 	const u32 subsampling = V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X |
 				V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y;
 
 	if (seq->seq_profile != 0) {
-		v4l2_err(v4l2_dev, "ctx %u: AV1 sequence seq_profile %u is not supported (Main only)\n",
-			 ctx->id, seq->seq_profile);
+		dv_ctx_err(ctx, "AV1 sequence seq_profile %u is not supported (Main only)\n",
+			   seq->seq_profile);
 		return -EINVAL;
 	}
 	if ((seq->flags & V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME) ||
 	    (seq->flags & subsampling) != subsampling) {
-		v4l2_err(v4l2_dev, "ctx %u: AV1 sequence flags: only 4:2:0 colour is supported\n",
-			 ctx->id);
+		dv_ctx_err(ctx, "AV1 sequence flags: only 4:2:0 colour is supported\n");
 		return -EINVAL;
 	}
 	if (!dv_size_ok(ctx, "AV1 sequence max frame size",

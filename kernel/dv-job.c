@@ -84,8 +84,7 @@ static void dv_device_run(void *priv)
 
 	ret = v4l2_ctrl_request_setup(src->vb2_buf.req_obj.req, &ctx->hdl);
 	if (ret) {
-		v4l2_err(&dev->v4l2_dev, "ctx %u: applying the request's controls failed: %d\n",
-			 ctx->id, ret);
+		dv_ctx_err(ctx, "applying the request's controls failed: %d\n", ret);
 		goto fail;
 	}
 
@@ -100,8 +99,8 @@ static void dv_device_run(void *priv)
 	job->ctrls_size = dv_ctrls_snapshot(ctx, job->ctrls, ctrls_max);
 
 	if (job->bit_depth != ctx->bit_depth) {
-		v4l2_err(&dev->v4l2_dev, "ctx %u: request is %u-bit, CAPTURE is %u-bit\n",
-			 ctx->id, job->bit_depth, ctx->bit_depth);
+		dv_ctx_err(ctx, "request is %u-bit, CAPTURE is %u-bit\n",
+			   job->bit_depth, ctx->bit_depth);
 		kfree(job);
 		goto fail;
 	}

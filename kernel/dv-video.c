@@ -287,9 +287,7 @@ static int dv_s_fmt_out(struct file *file, void *priv, struct v4l2_format *f)
 	if (vb2_is_busy(cap_vq) &&
 	    (pix->pixelformat != cur->pixelformat ||
 	     pix->width != cur->width || pix->height != cur->height)) {
-		v4l2_err(&ctx->dev->v4l2_dev,
-			 "ctx %u: OUTPUT format change refused: CAPTURE buffers are allocated\n",
-			 ctx->id);
+		dv_ctx_err(ctx, "OUTPUT format change refused: CAPTURE buffers are allocated\n");
 		return -EBUSY;
 	}
 
@@ -383,11 +381,9 @@ static int dv_buf_prepare(struct vb2_buffer *vb)
 	u32 size = f->fmt.pix_mp.plane_fmt[0].sizeimage;
 
 	if (vb2_plane_size(vb, 0) < size) {
-		v4l2_err(&ctx->dev->v4l2_dev,
-			 "ctx %u: %s buffer %u: plane of %lu bytes, %u needed\n",
-			 ctx->id, V4L2_TYPE_IS_OUTPUT(vq->type) ?
-			 "OUTPUT" : "CAPTURE", vb->index,
-			 vb2_plane_size(vb, 0), size);
+		dv_ctx_err(ctx, "%s buffer %u: plane of %lu bytes, %u needed\n",
+			   V4L2_TYPE_IS_OUTPUT(vq->type) ? "OUTPUT" : "CAPTURE",
+			   vb->index, vb2_plane_size(vb, 0), size);
 		return -EINVAL;
 	}
 	if (V4L2_TYPE_IS_CAPTURE(vq->type))
@@ -540,30 +536,26 @@ int dv_request_validate(struct media_request *req)
 		}
 	}
 	if (!ctx) {
-		pr_err(DV_NAME ": request has no OUTPUT buffer\n");
+		pr_err_ratelimited(DV_NAME ": request has no OUTPUT buffer\n");
 		return -ENOENT;
 	}
 
 	count = vb2_request_buffer_cnt(req);
 	if (count != 1) {
-		v4l2_err(&ctx->dev->v4l2_dev,
-			 "ctx %u: request has %u OUTPUT buffers, 1 is allowed\n",
-			 ctx->id, count);
+		dv_ctx_err(ctx, "request has %u OUTPUT buffers, 1 is allowed\n", count);
 		return -EINVAL;
 	}
 
 	hdl = v4l2_ctrl_request_hdl_find(req, &ctx->hdl);
 	if (!hdl) {
-		v4l2_err(&ctx->dev->v4l2_dev, "ctx %u: request has no controls\n",
-			 ctx->id);
+		dv_ctx_err(ctx, "request has no controls\n");
 		return -ENOENT;
 	}
 	ret = v4l2_ctrl_request_hdl_ctrl_find(hdl, ctx->coded_fmt->picture_ctrl) ?
 	      0 : -ENOENT;
 	if (ret)
-		v4l2_err(&ctx->dev->v4l2_dev,
-			 "ctx %u: request lacks control %#x, which describes the picture\n",
-			 ctx->id, ctx->coded_fmt->picture_ctrl);
+		dv_ctx_err(ctx, "request lacks control %#x, which describes the picture\n",
+			   ctx->coded_fmt->picture_ctrl);
 	v4l2_ctrl_request_hdl_put(hdl);
 	if (ret)
 		return ret;

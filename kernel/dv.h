@@ -32,6 +32,21 @@
 /* Most controls one codec's job carries (dv_coded_format.ctrl_ids). */
 #define DV_MAX_JOB_CTRLS	8
 
+/*
+ * A refusal caused by what a client asked for. Any process that can open the
+ * video node can make these at will, so they are ratelimited like the
+ * daemon-caused lines of the bridge: the log says which field was wrong
+ * without letting a client flood it.
+ */
+#define dv_ctx_err(ctx, fmt, ...)					\
+	do {								\
+		const struct dv_ctx *__ctx = (ctx);			\
+									\
+		dev_err_ratelimited(__ctx->dev->v4l2_dev.dev,		\
+				    "ctx %u: " fmt, __ctx->id,		\
+				    ##__VA_ARGS__);			\
+	} while (0)
+
 enum dv_codec {
 	DV_CODEC_H264,
 	DV_CODEC_VP9,

@@ -6,10 +6,13 @@
  * request with no daemon attached completes quickly with ERROR buffers that
  * carry the OUTPUT buffer's timestamp.
  *
- * usage: request-client [--only-requests] [--max-seconds S] /dev/videoN /dev/mediaN
+ * usage: request-client [--only-requests] [--max-seconds S] [--flood N]
+ *                       /dev/videoN /dev/mediaN
  *   --only-requests  skip the format and control checks
  *   --max-seconds S  how long an unanswered request may take to fail
  *                    (default 1: no daemon attached)
+ *   --flood N        only this: set a refused H.264 SPS N times, each must
+ *                    fail with EINVAL (the caller counts the kernel log lines)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client-util.h"
+
 static int failures;
 static double max_seconds = 1.0;
 
@@ -41,24 +46,6 @@ static void check(int ok, const char *fmt, ...)
 	va_end(ap);
 	if (!ok)
 		failures++;
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int set_output(int fd, unsigned int fourcc, unsigned int w, unsigned int h)
@@ -80,19 +67,6 @@ static struct v4l2_pix_format_mplane get_capture(int fd)
 	if (xioctl(fd, VIDIOC_G_FMT, &f))
 		check(0, "G_FMT CAPTURE: %s", strerror(errno));
 	return f.fmt.pix_mp;
-}
-
-/* Set one compound control, in @request_fd if >= 0. Returns errno or 0. */
-static int set_ctrl(int fd, int request_fd, unsigned int id, void *p, size_t size)
-{
-	struct v4l2_ext_control c = { .id = id, .size = size, .ptr = p };
-	struct v4l2_ext_controls cs = { .count = 1, .controls = &c };
-
-	if (request_fd >= 0) {
-		cs.which = V4L2_CTRL_WHICH_REQUEST_VAL;
-		cs.request_fd = request_fd;
-	}
-	return xioctl(fd, VIDIOC_S_EXT_CTRLS, &cs) ? errno : 0;
 }
 
 static void test_refused_values(int fd)
@@ -178,6 +152,23 @@ static void test_refused_values(int fd)
 }
 
 /* A dmabuf of @size bytes from udmabuf, or -1. */
+/* A client hammering the device with a value it refuses. */
+static void test_flood(int fd, long n)
+{
+	struct v4l2_ctrl_h264_sps bad = {
+		.profile_idc = 244, .chroma_format_idc = 1,
+		.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
+		.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
+	};
+	long i, refused = 0;
+
+	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240) == 0, "S_FMT OUTPUT H264_SLICE");
+	for (i = 0; i < n; i++)
+		refused += set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL;
+	check(refused == n, "%ld of %ld H.264 SPS with profile_idc 244 refused with EINVAL",
+	      refused, n);
+}
+
 static int make_dmabuf(size_t size)
 {
 	struct udmabuf_create create = { 0 };
@@ -368,17 +359,20 @@ static void test_request(const char *video, int media, unsigned int out_mem, uns
 int main(int argc, char **argv)
 {
 	int fd, media, only_requests = 0, i = 1;
+	long flood = 0;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--only-requests"))
 			only_requests = 1;
 		else if (!strcmp(argv[i], "--max-seconds") && i + 1 < argc)
 			max_seconds = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--flood") && i + 1 < argc)
+			flood = atol(argv[++i]);
 		else
 			break;
 	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: %s [--only-requests] [--max-seconds S] /dev/videoN /dev/mediaN\n",
+		fprintf(stderr, "usage: %s [--only-requests] [--max-seconds S] [--flood N] /dev/videoN /dev/mediaN\n",
 			argv[0]);
 		return 2;
 	}
@@ -387,6 +381,11 @@ int main(int argc, char **argv)
 	if (fd < 0 || media < 0) {
 		perror("open");
 		return 2;
+	}
+	if (flood) {
+		test_flood(fd, flood);
+		printf("%d failed\n", failures);
+		return failures ? 1 : 0;
 	}
 	if (!only_requests)
 		test_refused_values(fd);

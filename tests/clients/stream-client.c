@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client-util.h"
+
 #define SLOTS		4	/* OUTPUT and CAPTURE buffers, requests */
 #define IN_FLIGHT	2	/* what GStreamer keeps queued */
 
@@ -65,24 +67,6 @@ static void fail(const char *fmt, const char *what, int err)
 	failures++;
 }
 
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static uint32_t next_rand(void)
 {
 	rng ^= rng << 13;
@@ -104,17 +88,6 @@ struct stream {
 	double max_wait;
 };
 
-static int set_ctrl(struct stream *s, int req, unsigned int id, void *p, size_t size)
-{
-	struct v4l2_ext_control c = { .id = id, .size = size, .ptr = p };
-	struct v4l2_ext_controls cs = {
-		.which = V4L2_CTRL_WHICH_REQUEST_VAL, .request_fd = req,
-		.count = 1, .controls = &c,
-	};
-
-	return xioctl(s->fd, VIDIOC_S_EXT_CTRLS, &cs) ? errno : 0;
-}
-
 static int set_controls(struct stream *s, int req, int key)
 {
 	if (s->vp9) {
@@ -128,7 +101,7 @@ static int set_controls(struct stream *s, int req, int key)
 			.bit_depth = 8,
 		};
 
-		return set_ctrl(s, req, V4L2_CID_STATELESS_VP9_FRAME, &f, sizeof(f));
+		return set_ctrl(s->fd, req, V4L2_CID_STATELESS_VP9_FRAME, &f, sizeof(f));
 	} else {
 		struct v4l2_ctrl_h264_sps sps = {
 			.profile_idc = 66, .chroma_format_idc = 1,
@@ -141,9 +114,9 @@ static int set_controls(struct stream *s, int req, int key)
 			.flags = key ? V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC : 0,
 		};
 
-		return set_ctrl(s, req, V4L2_CID_STATELESS_H264_SPS, &sps, sizeof(sps)) ?:
-		       set_ctrl(s, req, V4L2_CID_STATELESS_H264_PPS, &pps, sizeof(pps)) ?:
-		       set_ctrl(s, req, V4L2_CID_STATELESS_H264_DECODE_PARAMS, &dp, sizeof(dp));
+		return set_ctrl(s->fd, req, V4L2_CID_STATELESS_H264_SPS, &sps, sizeof(sps)) ?:
+		       set_ctrl(s->fd, req, V4L2_CID_STATELESS_H264_PPS, &pps, sizeof(pps)) ?:
+		       set_ctrl(s->fd, req, V4L2_CID_STATELESS_H264_DECODE_PARAMS, &dp, sizeof(dp));
 	}
 }
 

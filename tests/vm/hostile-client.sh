@@ -21,6 +21,20 @@ say "out-of-range and inconsistent values are refused"
 /tmp/request-client "$video" "$media" >/tmp/refused.log || { cat /tmp/refused.log; fail "request-client"; }
 grep -c '^ok' /tmp/refused.log | sed 's/^/checks passed: /'
 
+# Refusals are logged ratelimited (10 lines per 5 s per call site): one
+# client must not be able to fill the kernel log.
+say "a client repeating a refused value cannot flood the kernel log"
+flood=10000
+before=$(dmesg | grep -c 'profile_idc 244 is not supported' || true)
+t0=$(date +%s)
+/tmp/request-client --flood $flood "$video" "$media" >/tmp/flood.log || { cat /tmp/flood.log; fail "request-client --flood"; }
+took=$(($(date +%s) - t0))
+logged=$(($(dmesg | grep -c 'profile_idc 244 is not supported' || true) - before))
+most=$((10 * (took / 5 + 2)))
+say "$flood refusals in $took s wrote $logged log lines (at most $most allowed)"
+[ "$logged" -ge 1 ] || fail "the refusal was not logged at all"
+[ "$logged" -le "$most" ] || fail "$flood refusals wrote $logged kernel log lines"
+
 say "noise behind valid controls, H.264 and VP9 at once"
 /tmp/stream-client --codec h264 --seconds 10 --seed 11 "$video" "$media" >/tmp/noise-a.log &
 a=$!
@@ -35,18 +49,16 @@ versions=2 clips_per_codec=1
 [ "${FULL:-0}" = 0 ] || { versions=10 clips_per_codec=2; }
 damaged=0
 # The clean stream beside each damaged one: the smallest H.264 clip.
-clean=$(awk '!/^#/ { print $2 * $3, $1 }' "$CORPUS/clips.txt" | sort -n | head -n 1 | cut -d' ' -f2)
-for spec in "$CORPUS h264 h264parse v4l2slh264dec" \
-	"$CORPUS_VP9 ivf ivfparse!vp9parse v4l2slvp9dec" \
-	"$CORPUS_AV1 ivf ivfparse!av1parse v4l2slav1dec"; do
-	set -- $spec
-	[ -f "$1/clips.txt" ] || continue
-	corpus=$1 ext=$2 parse=$(echo "$3" | sed 's/!/ ! /g') element=$4
+clean=$(smallest_clips "$CORPUS" 1)
+for corpus in "$CORPUS" "$CORPUS_VP9" "$CORPUS_AV1"; do
+	[ -f "$corpus/clips.txt" ] || continue
 	for clip in $(grep -v '^#' "$corpus/clips.txt" | head -n $clips_per_codec | cut -d' ' -f1); do
+		file=$(clip_file "$corpus" "$clip")
+		ext=${file##*.}
+		clip_pipeline "$file"
 		v=1
 		while [ $v -le $versions ]; do
-			python3 /mnt/proj/tests/conformance/damage.py "$corpus/$clip.$ext" \
-				"/tmp/damaged.$ext" "$v"
+			python3 /mnt/proj/tests/conformance/damage.py "$file" "/tmp/damaged.$ext" "$v"
 			# shellcheck disable=SC2086 # $parse: several words
 			timeout 120 gst-launch-1.0 -q filesrc location="/tmp/damaged.$ext" ! $parse ! \
 				"$element" ! fakesink >/tmp/damaged.log 2>&1 &
