@@ -33,6 +33,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/clips.sh"
 usage() { echo "usage: run-corpus.sh CORPUS_DIR OUT_DIR [--decoder ELEMENT] [--clips 'a b c'] [--timeout S] [--keep]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 corpus=$1 out=$2
@@ -114,16 +115,9 @@ EOF
 	nv12|p010) ;;
 	*) fmt=nv12 ;;
 	esac
-	if [ -f "$corpus/$name.h264" ]; then
-		file=$corpus/$name.h264 parse=h264parse element=${decoder:-v4l2slh264dec}
-	else
-		# IVF: bytes 8-11 of the file header are the codec's fourcc
-		file=$corpus/$name.ivf
-		case $(dd if="$file" bs=4 skip=2 count=1 2>/dev/null) in
-		AV01) parse="ivfparse ! av1parse" element=${decoder:-v4l2slav1dec} ;;
-		*) parse="ivfparse ! vp9parse" element=${decoder:-v4l2slvp9dec} ;;
-		esac
-	fi
+	file=$(clip_file "$corpus" "$name")
+	clip_pipeline "$file"
+	element=${decoder:-$element}
 	caps=NV12
 	[ "$fmt" = nv12 ] || caps=P010_10LE
 	convert=

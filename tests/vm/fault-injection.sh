@@ -17,23 +17,17 @@ media=$(media_node daedalus-v4l2)
 kills=12
 [ "${FULL:-0}" = 0 ] || kills=50
 
-# The smallest clip of each corpus there is: "FILE PARSER ELEMENT" lines.
+# The smallest clip of each corpus there is, one file per line.
 streams=/tmp/streams
-: >$streams
-pick() { # pick CORPUS EXT PARSE ELEMENT
-	[ -f "$1/clips.txt" ] || return 0
-	name=$(awk '!/^#/ { print $2 * $3, $1 }' "$1/clips.txt" | sort -n | head -n 1 | cut -d' ' -f2)
-	echo "$1/$name.$2 $3 $4" >>$streams
-}
-pick "$CORPUS" h264 h264parse v4l2slh264dec
-pick "$CORPUS_VP9" ivf "ivfparse ! vp9parse" v4l2slvp9dec
-pick "$CORPUS_AV1" ivf "ivfparse ! av1parse" v4l2slav1dec
+for c in "$CORPUS" "$CORPUS_VP9" "$CORPUS_AV1"; do
+	[ -f "$c/clips.txt" ] || continue
+	clip_file "$c" "$(smallest_clips "$c" 1)"
+done >$streams
 n_streams=$(wc -l <$streams)
 
 decode() { # decode INDEX LOG
-	set -- "$(sed -n "$(($1 % n_streams + 1))p" $streams)" "$2"
-	file=${1%% *} rest=${1#* }
-	element=${rest##* } parse=${rest% *}
+	file=$(sed -n "$(($1 % n_streams + 1))p" $streams)
+	clip_pipeline "$file"
 	# shellcheck disable=SC2086 # $parse: several words
 	timeout 60 gst-launch-1.0 -q filesrc location="$file" ! $parse ! "$element" ! \
 		fakesink >"$2" 2>&1

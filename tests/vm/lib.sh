@@ -2,6 +2,8 @@
 # Helpers for the tests that run inside the guest (sourced by tests/vm/*.sh).
 set -eu
 
+. /mnt/proj/tests/conformance/clips.sh
+
 say() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
 fail() { say "FAIL: $*"; exit 1; }
 
@@ -133,8 +135,7 @@ conformance() {
 		"$1/clips.txt" | xargs)
 	sh /mnt/proj/tests/conformance/run-corpus.sh "$1" "/tmp/$2" \
 		--decoder "$3" --clips "$sample" || conformance_rc=1
-	set -- "$1" "$2" "$3" $(awk '!/^#/ { print $2 * $3, $1 }' "$1/clips.txt" |
-		sort -n | head -n 2 | cut -d' ' -f2)
+	set -- "$1" "$2" "$3" $(smallest_clips "$1" 2)
 	sh /mnt/proj/tests/conformance/run-corpus.sh "$1" "/tmp/$2-a" \
 		--decoder "$3" --clips "$4" >"/tmp/$2-a.txt" 2>&1 &
 	a_pid=$!

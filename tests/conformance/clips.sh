@@ -1,0 +1,35 @@
+# shellcheck shell=sh
+# clips.sh -- sourced (POSIX sh): what run-corpus.sh and the VM tests need
+# to know about a corpus's clips, written once.
+
+# clip_file CORPUS NAME -- the clip's file: NAME.h264, else NAME.ivf.
+clip_file() {
+	if [ -f "$1/$2.h264" ]; then
+		echo "$1/$2.h264"
+	else
+		echo "$1/$2.ivf"
+	fi
+}
+
+# clip_pipeline FILE -- sets $parse (the GStreamer parser elements, "a ! b")
+# and $element (our device's decoder element) for the codec FILE holds.
+# shellcheck disable=SC2034 # set for the caller
+clip_pipeline() {
+	case $1 in
+	*.h264) parse=h264parse element=v4l2slh264dec ;;
+	*)
+		# IVF: bytes 8-11 of the file header are the codec's fourcc
+		case $(dd if="$1" bs=4 skip=2 count=1 2>/dev/null) in
+		AV01) parse="ivfparse ! av1parse" element=v4l2slav1dec ;;
+		*) parse="ivfparse ! vp9parse" element=v4l2slvp9dec ;;
+		esac
+		;;
+	esac
+}
+
+# smallest_clips CORPUS N -- the names of the corpus's N smallest clips
+# (by picture area, then by name).
+smallest_clips() {
+	awk '!/^#/ { print $2 * $3, $1 }' "$1/clips.txt" | sort -n | head -n "$2" |
+		cut -d' ' -f2
+}
