@@ -13,8 +13,11 @@ echo "guest: kernel $(uname -r), tests: $TESTS" >/dev/kmsg
 : >/mnt/run/status
 for t in $TESTS; do
 	echo "daedalus-test: start $t" >/dev/kmsg
-	# A test may ask for more time with a "# timeout: SECONDS" line.
+	# A test may ask for more time with a "# timeout: SECONDS" line, and
+	# for more again at full counts with "# full-timeout: SECONDS".
 	limit=$(sed -n 's/^# timeout: *//p' /mnt/proj/tests/vm/"$t".sh)
+	[ "${FULL:-0}" = 0 ] ||
+		limit=$(sed -n 's/^# full-timeout: *//p' /mnt/proj/tests/vm/"$t".sh | grep . || echo "$limit")
 	timeout -k 10 "${limit:-300}" \
 		sh /mnt/proj/tests/vm/"$t".sh >/mnt/run/"$t".log 2>&1
 	rc=$?
