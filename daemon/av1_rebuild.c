@@ -268,6 +268,33 @@ static int dv_av1_frame_is_intra(const struct v4l2_ctrl_av1_frame *f)
 	       f->frame_type == V4L2_AV1_INTRA_ONLY_FRAME;
 }
 
+/*
+ * The parameters the decoder holds for one reference after
+ * global_motion_params() (5.9.24): only those the frame header carries for
+ * the warp type, the rest at their defaults or, for ROTZOOM, derived. The
+ * client's other values are not in the bitstream, so they must not become
+ * the next frame's PrevGmParams either.
+ */
+static void dv_av1_gm_decoded(int type, const int32_t in[6], int32_t out[6])
+{
+	if (type >= V4L2_AV1_WARP_MODEL_ROTZOOM) {
+		out[2] = in[2];
+		out[3] = in[3];
+		if (type == V4L2_AV1_WARP_MODEL_AFFINE) {
+			out[4] = in[4];
+			out[5] = in[5];
+		} else {
+			/* Written as 0 - x: in[3] may be INT32_MIN. */
+			out[4] = (int32_t)(0u - (uint32_t)in[3]);
+			out[5] = in[2];
+		}
+	}
+	if (type >= V4L2_AV1_WARP_MODEL_TRANSLATION) {
+		out[0] = in[0];
+		out[1] = in[1];
+	}
+}
+
 void dv_av1_refs_update(struct dv_av1_refs *refs,
 			const struct v4l2_ctrl_av1_frame *f)
 {
@@ -277,7 +304,8 @@ void dv_av1_refs_update(struct dv_av1_refs *refs,
 	dv_av1_gm_default(gm);
 	if (!dv_av1_frame_is_intra(f))
 		for (i = 1; i < 8; i++)
-			memcpy(gm[i], f->global_motion.params[i], sizeof(gm[i]));
+			dv_av1_gm_decoded(f->global_motion.type[i],
+					  f->global_motion.params[i], gm[i]);
 	for (i = 0; i < 8; i++) {
 		if (!(f->refresh_frame_flags & (1u << i)))
 			continue;
