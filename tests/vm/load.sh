@@ -2,15 +2,19 @@
 # full-timeout: 5400
 # Load: 8 clients at once, of mixed codecs, each decoding its share of the
 # conformance corpora (H.264, VP9, AV1): every frame MD5-exact, none lost.
-# CI: 16 decodes of the clips up to 176x144; FULL=1: every clip of the three
-# corpora, twice over.
+# CI: 16 decodes of the clips up to 176x144; FULL=1: every clip up to
+# 640x360 of the three corpora, twice over. Not the 1080p clips: with 8
+# decoders sharing the emulated guest's 2 CPUs, one 1080p frame takes over
+# 2 s to decode, and GStreamer's v4l2codecs waits 1 s for a request before
+# it fails the stream ("Not enough memory to decode H264 stream"). They are
+# decoded alone in the conformance tests.
 . /mnt/proj/tests/vm/lib.sh
 
 load_module
 start_daemon
 gst_env
 workers=8 rounds=1 max_pixels=$((176 * 144)) max_decodes=16
-[ "${FULL:-0}" = 0 ] || { rounds=2 max_pixels=$((4096 * 2304)) max_decodes=100000; }
+[ "${FULL:-0}" = 0 ] || { rounds=2 max_pixels=$((640 * 360)) max_decodes=100000; }
 
 # "CORPUS CLIP" lines, codecs interleaved so every client mixes them.
 once=/tmp/load-clips-once all=/tmp/load-clips
