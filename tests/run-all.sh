@@ -6,9 +6,8 @@
 # prints one PASS/FAIL line per check and a last line "N passed, M failed".
 # Options: --kernel VER (repeatable) to limit the kernels; --full to run
 # the fault, fuzz, hostile-client and load tests at full counts (50 daemon
-# kills, 3 x 200 000 fuzzed messages, every clip up to 352x288 twice under
-# load)
-# instead of CI's. The figures go to build/reliability.md.
+# kills, 3 x 200 000 fuzzed messages, every clip up to 640x360 twice under
+# load) instead of CI's. The figures go to build/reliability.md.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/tools/vm/lib.sh"
