@@ -69,13 +69,16 @@ static struct v4l2_pix_format_mplane get_capture(int fd)
 	return f.fmt.pix_mp;
 }
 
+/* An H.264 SPS the device takes: High, 4:2:0, 8-bit, 320x240. */
+static const struct v4l2_ctrl_h264_sps valid_h264_sps = {
+	.profile_idc = 100, .chroma_format_idc = 1,
+	.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
+	.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
+};
+
 static void test_refused_values(int fd)
 {
-	struct v4l2_ctrl_h264_sps sps = {
-		.profile_idc = 100, .chroma_format_idc = 1,
-		.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
-		.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
-	};
+	struct v4l2_ctrl_h264_sps sps = valid_h264_sps;
 	struct v4l2_ctrl_vp9_frame vp9 = {
 		.profile = 0, .bit_depth = 8,
 		.flags = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING,
@@ -151,16 +154,13 @@ static void test_refused_values(int fd)
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "10-bit AV1 CAPTURE is P010");
 }
 
-/* A dmabuf of @size bytes from udmabuf, or -1. */
 /* A client hammering the device with a value it refuses. */
 static void test_flood(int fd, long n)
 {
-	struct v4l2_ctrl_h264_sps bad = {
-		.profile_idc = 244, .chroma_format_idc = 1,
-		.pic_width_in_mbs_minus1 = 19, .pic_height_in_map_units_minus1 = 14,
-		.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
-	};
+	struct v4l2_ctrl_h264_sps bad = valid_h264_sps;
 	long i, refused = 0;
+
+	bad.profile_idc = 244;
 
 	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240) == 0, "S_FMT OUTPUT H264_SLICE");
 	for (i = 0; i < n; i++)
@@ -169,6 +169,7 @@ static void test_flood(int fd, long n)
 	      refused, n);
 }
 
+/* A dmabuf of @size bytes from udmabuf, or -1. */
 static int make_dmabuf(size_t size)
 {
 	struct udmabuf_create create = { 0 };

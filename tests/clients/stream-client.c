@@ -302,14 +302,17 @@ static int setup(struct stream *s)
 	return 0;
 }
 
-/* What a client does on a resolution change: everything freed, then setup(). */
-static void resize(struct stream *s)
+/*
+ * What a client does on a resolution change: the requests in flight
+ * reaped within @deadline, everything freed, then setup().
+ */
+static void resize(struct stream *s, double deadline)
 {
 	struct v4l2_requestbuffers rb;
 
 	for (int i = 0; i < SLOTS; i++)
 		if (s->busy[i])
-			reap(s, i, 3);
+			reap(s, i, deadline);
 	stream_on(s, 0);
 	for (int i = 0; i < SLOTS; i++)
 		munmap(s->out_map[i], s->out_size);
@@ -391,7 +394,7 @@ int main(int argc, char **argv)
 		if (streamoff_every && s.queued % streamoff_every == 0)
 			stream_restart(&s);
 		if (resize_every && s.queued % resize_every == 0) {
-			resize(&s);
+			resize(&s, deadline);
 			slot = 0;
 		}
 	}

@@ -312,52 +312,43 @@ static void check_missed_show_existing(void)
  */
 static void check_refs_global_motion(void)
 {
-	const int32_t one = 1 << 16;	/* WARPEDMODEL_PREC_BITS */
-	const int32_t junk[6] = { 11, 22, 33, 44, 55, 66 };
+	enum { ONE = 1 << 16 };		/* 1 << WARPEDMODEL_PREC_BITS */
+	static const int32_t junk[6] = { 11, 22, 33, 44, 55, 66 };
+	static const int32_t identity[6] = { 0, 0, ONE, 0, 0, ONE };
+	/* What slot 1 must hold for refs 1-4, whose types are below. */
+	static const struct {
+		int type;
+		int32_t held[6];
+	} refs_want[5] = {
+		[1] = { V4L2_AV1_WARP_MODEL_IDENTITY, { 0, 0, ONE, 0, 0, ONE } },
+		/* The translation, the rest default. */
+		[2] = { V4L2_AV1_WARP_MODEL_TRANSLATION, { 11, 22, ONE, 0, 0, ONE } },
+		/* [4] = -[3], [5] = [2]. */
+		[3] = { V4L2_AV1_WARP_MODEL_ROTZOOM, { 11, 22, 33, 44, -44, 33 } },
+		[4] = { V4L2_AV1_WARP_MODEL_AFFINE, { 11, 22, 33, 44, 55, 66 } },
+	};
 	struct v4l2_ctrl_av1_frame f = { .frame_type = V4L2_AV1_INTER_FRAME,
 		.flags = V4L2_AV1_FRAME_FLAG_SHOW_FRAME, .refresh_frame_flags = 0x02 };
 	struct dv_av1_refs refs;
-	int j;
+	int ref, j;
 
-	f.global_motion.type[1] = V4L2_AV1_WARP_MODEL_IDENTITY;
-	f.global_motion.type[2] = V4L2_AV1_WARP_MODEL_TRANSLATION;
-	f.global_motion.type[3] = V4L2_AV1_WARP_MODEL_ROTZOOM;
-	f.global_motion.type[4] = V4L2_AV1_WARP_MODEL_AFFINE;
-	for (j = 1; j <= 4; j++)
-		memcpy(f.global_motion.params[j], junk, sizeof(junk));
+	for (ref = 1; ref <= 4; ref++) {
+		f.global_motion.type[ref] = refs_want[ref].type;
+		memcpy(f.global_motion.params[ref], junk, sizeof(junk));
+	}
 	dv_av1_refs_reset(&refs);
 	dv_av1_refs_update(&refs, &f);
-	/* IDENTITY: the defaults. */
-	CHECK_EQ(refs.gm_params[1][1][0], 0);
-	CHECK_EQ(refs.gm_params[1][1][1], 0);
-	CHECK_EQ(refs.gm_params[1][1][2], one);
-	CHECK_EQ(refs.gm_params[1][1][3], 0);
-	CHECK_EQ(refs.gm_params[1][1][4], 0);
-	CHECK_EQ(refs.gm_params[1][1][5], one);
-	/* TRANSLATION: the translation, the rest default. */
-	CHECK_EQ(refs.gm_params[1][2][0], 11);
-	CHECK_EQ(refs.gm_params[1][2][1], 22);
-	CHECK_EQ(refs.gm_params[1][2][2], one);
-	CHECK_EQ(refs.gm_params[1][2][3], 0);
-	CHECK_EQ(refs.gm_params[1][2][4], 0);
-	CHECK_EQ(refs.gm_params[1][2][5], one);
-	/* ROTZOOM: [4] = -[3], [5] = [2]. */
-	CHECK_EQ(refs.gm_params[1][3][2], 33);
-	CHECK_EQ(refs.gm_params[1][3][3], 44);
-	CHECK_EQ(refs.gm_params[1][3][4], -44);
-	CHECK_EQ(refs.gm_params[1][3][5], 33);
-	CHECK_EQ(refs.gm_params[1][3][0], 11);
-	/* AFFINE: all six. */
-	for (j = 0; j < 6; j++)
-		CHECK_EQ(refs.gm_params[1][4][j], junk[j]);
-	/* Slots the frame does not refresh keep the defaults. */
-	CHECK_EQ(refs.gm_params[0][4][0], 0);
-	CHECK_EQ(refs.gm_params[0][4][2], one);
+	for (ref = 1; ref <= 4; ref++)
+		for (j = 0; j < 6; j++) {
+			CHECK_EQ(refs.gm_params[1][ref][j], refs_want[ref].held[j]);
+			/* Slot 0, not refreshed, keeps the defaults. */
+			CHECK_EQ(refs.gm_params[0][ref][j], identity[j]);
+		}
 	/* An intra frame carries no global motion. */
 	f.frame_type = V4L2_AV1_INTRA_ONLY_FRAME;
 	dv_av1_refs_update(&refs, &f);
-	CHECK_EQ(refs.gm_params[1][4][0], 0);
-	CHECK_EQ(refs.gm_params[1][4][5], one);
+	for (j = 0; j < 6; j++)
+		CHECK_EQ(refs.gm_params[1][4][j], identity[j]);
 }
 
 int main(void)
