@@ -9,7 +9,27 @@ set -euo pipefail
 
 DAEDALUS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DAEDALUS_CACHE=${DAEDALUS_CACHE:-/var/cache/daedalus-v4l2}
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# host_debian_mirror -- the Debian archive the host's own apt uses (deb822
+# .sources files first, then sources.list), so the harness works behind
+# whatever mirror or proxy the machine is set up with.
+host_debian_mirror() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		uri=$(awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i }' "$f" |
+			grep -E '/debian/?$' | head -n 1)
+		[ -z "$uri" ] || { echo "${uri%/}"; return 0; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		uri=$(sed -e 's/\[[^]]*\]//' "$f" |
+			awk '$1 == "deb" && $2 ~ /\/debian\/?$/ { print $2; exit }')
+		[ -z "$uri" ] || { echo "${uri%/}"; return 0; }
+	done
+	return 1
+}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(host_debian_mirror)} ||
+	{ echo "no Debian mirror in the host's apt sources: set DEBIAN_MIRROR" >&2; exit 1; }
 JOBS=${JOBS:-$(nproc)}
 
 # Guest kernels we test against: name -> Debian suite and source package.
