@@ -20,11 +20,11 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "bridge.h"
-#include "capture_map.h"
-#include "context.h"
-#include "log.h"
+#include "backend/backend.h"
+#include "bridge/bridge.h"
+#include "bridge/capture_map.h"
+#include "bridge/context.h"
+#include "util/log.h"
 
 static void usage(FILE *out)
 {

@@ -14,15 +14,18 @@ targets=${*:-$(cd "$out/corpus" && ls)}
 "$top/tools/vm/in-root.sh" "$out" bash -c '
 	set -euo pipefail
 	src=/mnt/proj
-	parsers="bitwriter bytebuf ctrl_records h264_access_unit h264_bitstream
-		 h264_rebuild vp9_header vp9_slots av1_rebuild"
+	parsers="util/bitwriter util/bytebuf rebuild/ctrl_records
+		 rebuild/h264/h264_access_unit rebuild/h264/h264_bitstream
+		 rebuild/h264/h264_rebuild rebuild/vp9/vp9_header rebuild/vp9/vp9_slots
+		 rebuild/av1/obu rebuild/av1/sequence rebuild/av1/refs
+		 rebuild/av1/frame_header rebuild/av1/tile_group"
 	for name in "$@"; do
 		dir=/mnt/run/cov/$name
 		rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 		extra= defs=-D_POSIX_C_SOURCE=200809L
 		case $name in
 		fuzz_h264_rebuild) extra=$src/tests/unit/h264_test_parse.c ;;
-		fuzz_bridge_msg) extra=$src/daemon/bridge.c defs=-D_GNU_SOURCE ;;
+		fuzz_bridge_msg) extra=$src/daemon/bridge/bridge.c defs=-D_GNU_SOURCE ;;
 		esac
 		objs=
 		for f in $parsers; do
@@ -38,10 +41,11 @@ targets=${*:-$(cd "$out/corpus" && ls)}
 		gcc --coverage -o replay ./*.o
 		./replay /mnt/run/corpus/$name 2>/dev/null || true
 		echo "== $name"
-		for f in $parsers bridge; do
-			[ -f "$f.gcda" ] || continue
+		for f in $parsers bridge/bridge; do
+			b=$(basename "$f")
+			[ -f "$b.gcda" ] || continue
 			gcov -n -o . "$src/daemon/$f.c" 2>/dev/null |
-				awk -v f="daemon/$f.c" "/^File .*daemon\\/$f\\.c/ { hit = 1; next }
+				awk -v f="daemon/$f.c" "/^File .*\\/$b\\.c/ { hit = 1; next }
 					hit && /^Lines executed/ { sub(/^Lines executed:/, \"\"); if (\$0 !~ /^0.00%/) print \"  \" f \": \" \$0; exit }"
 		done
 	done

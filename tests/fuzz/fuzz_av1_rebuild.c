@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * AV1 requests rebuilt into temporal units (daemon/av1_rebuild.c), the way
+ * AV1 requests rebuilt into temporal units (daemon/rebuild/av1/), the way
  * backend_dav1d.c's dv_dav1d_build() does it (which is static there, so
  * its steps are repeated in rebuild() below, call for call), without
  * libdav1d: the SEQUENCE, FRAME, TILE_GROUP_ENTRY and FILM_GRAIN control
@@ -39,8 +39,8 @@
 
 #include <linux/v4l2-controls.h>
 
-#include "av1_rebuild.h"
-#include "ctrl_records.h"
+#include "rebuild/av1/av1_rebuild.h"
+#include "rebuild/ctrl_records.h"
 #include "fuzz_common.h"
 
 #define DV_DAV1D_HDR_MAX	4096	/* as in backend_dav1d.c */

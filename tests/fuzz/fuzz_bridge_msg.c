@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Bridge messages from the kernel (daemon/bridge.c dv_msg_validate()),
+ * Bridge messages from the kernel (daemon/bridge/bridge.c dv_msg_validate()),
  * then what context.c's dispatch and a context's worker read from a
  * message that passed: the typed structure of each message, and for a
  * job its control records and bitstream, handed to the decode layer's
@@ -20,12 +20,12 @@
 
 #include <linux/v4l2-controls.h>
 
-#include "bridge.h"
-#include "bytebuf.h"
-#include "ctrl_records.h"
+#include "bridge/bridge.h"
+#include "util/bytebuf.h"
+#include "rebuild/ctrl_records.h"
 #include "fuzz_common.h"
-#include "h264_access_unit.h"
-#include "vp9_header.h"
+#include "rebuild/h264/h264_access_unit.h"
+#include "rebuild/vp9/vp9_header.h"
 
 #define MAX_MSGS	16
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Control record blocks (daemon/ctrl_records.c): the block is the fuzzer's
+ * Control record blocks (daemon/rebuild/ctrl_records.c): the block is the fuzzer's
  * bytes, as the kernel would send them, and every answer of
  * dv_ctrl_records_check/_get/_get_array is compared with a model written
  * here from the format's description (daedalus_v4l2_bridge.h).
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "daedalus_v4l2_bridge.h"
-#include "ctrl_records.h"
+#include "rebuild/ctrl_records.h"
 #include "fuzz_common.h"
 
 struct model_rec {

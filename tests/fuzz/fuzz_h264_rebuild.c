@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * An H.264 request through dv_h264_au_build() (daemon/h264_access_unit.c),
+ * An H.264 request through dv_h264_au_build() (daemon/rebuild/h264/h264_access_unit.c),
  * the function the libavcodec backend builds its packet with: control
  * records (SPS, PPS, scaling matrix, decode params, start code mode) and
  * the OUTPUT buffer come from the fuzzer; no libavcodec is involved.
@@ -28,9 +28,9 @@
 
 #include <linux/v4l2-controls.h>
 
-#include "bytebuf.h"
+#include "util/bytebuf.h"
 #include "fuzz_common.h"
-#include "h264_access_unit.h"
+#include "rebuild/h264/h264_access_unit.h"
 #include "h264_test_parse.h"
 
 enum {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "log.h"
+#include "util/log.h"
 
 enum dv_log_level dv_log_max = DV_LOG_DEBUG;
 

@@ -2,9 +2,9 @@
 /*
  * VP9 requests as the libavcodec backend handles them, without
  * libavcodec: each OUTPUT buffer's uncompressed header is parsed with
- * dv_vp9_header_parse() (daemon/vp9_header.c), compared with a second
+ * dv_vp9_header_parse() (daemon/rebuild/vp9/vp9_header.c), compared with a second
  * parser written here from the specification (6.2), and the reference
- * slots (daemon/vp9_slots.c) are refreshed and read exactly as
+ * slots (daemon/rebuild/vp9/vp9_slots.c) are refreshed and read exactly as
  * backend_lavc.c's dv_lavc_vp9_picture() does, with reference-counted
  * stand-ins for libavcodec's pictures. After every request each picture's
  * count must equal the slots (plus the decoder's "last picture") holding
@@ -26,10 +26,10 @@
 
 #include <linux/v4l2-controls.h>
 
-#include "ctrl_records.h"
+#include "rebuild/ctrl_records.h"
 #include "fuzz_common.h"
-#include "vp9_header.h"
-#include "vp9_slots.h"
+#include "rebuild/vp9/vp9_header.h"
+#include "rebuild/vp9/vp9_slots.h"
 
 enum {
 	C_CONTROL = 1,

@@ -10,7 +10,7 @@
  * The jobs are decoded in the order given (give one context's jobs, in job
  * order: `ls DIR/ctx4-job*.msg`), by one decoder made with
  * dv_backend_dav1d.create() and a malloc'd CAPTURE buffer of the format's
- * sizeimage, as daemon/context.c does. For each job it prints
+ * sizeimage, as daemon/bridge/context.c does. For each job it prints
  *
  *   JOB.msg  job N  type T  shown|hidden  MD5
  *
@@ -48,8 +48,8 @@
 #include <linux/v4l2-controls.h>
 #include <linux/videodev2.h>
 
-#include "backend.h"
-#include "ctrl_records.h"
+#include "backend/backend.h"
+#include "rebuild/ctrl_records.h"
 #include "daedalus_v4l2_bridge.h"
 
 static FILE *ivf;

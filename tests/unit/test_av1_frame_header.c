@@ -10,7 +10,7 @@
  * client would send (as GStreamer's v4l2codecs does from its own parser),
  * lays the tile group payloads out as GStreamer does in the OUTPUT buffer,
  * with TILE_GROUP_ENTRY records, rebuilds sequence header, frame header and
- * tile group with av1_rebuild.c exactly as backend_dav1d.c does, feeds a
+ * tile group with rebuild/av1/ exactly as backend_dav1d.c does, feeds a
  * second libdav1d in decode order, and requires the same frame header and
  * pixel-identical pictures. Skips (77) without the libaom-av1 encoder.
  */
@@ -25,8 +25,8 @@
 #include <libavutil/opt.h>
 #include <linux/videodev2.h>
 
-#include "av1_rebuild.h"
-#include "backend.h"
+#include "rebuild/av1/av1_rebuild.h"
+#include "backend/backend.h"
 #include "check.h"
 #include "ctrl_builder.h"
 

@@ -11,7 +11,7 @@
 
 #include <dav1d/dav1d.h>
 
-#include "av1_rebuild.h"
+#include "rebuild/av1/av1_rebuild.h"
 #include "check.h"
 
 DV_TEST_DEFINE_FAILURES;

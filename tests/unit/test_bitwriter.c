@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitwriter.h"
+#include "util/bitwriter.h"
 #include "check.h"
 #include "h264_test_parse.h"
 

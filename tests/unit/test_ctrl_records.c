@@ -7,7 +7,7 @@
 #include "daedalus_v4l2_bridge.h"
 #include "check.h"
 #include "ctrl_builder.h"
-#include "ctrl_records.h"
+#include "rebuild/ctrl_records.h"
 
 DV_TEST_DEFINE_FAILURES;
 

@@ -20,12 +20,12 @@
 #include <libavutil/opt.h>
 #include <linux/videodev2.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "check.h"
 #include "ctrl_builder.h"
 #include "h264_test_parse.h"
-#include "log.h"
-#include "pixel_out.h"
+#include "util/log.h"
+#include "output/pixel_out.h"
 
 DV_TEST_DEFINE_FAILURES;
 

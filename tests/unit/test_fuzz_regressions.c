@@ -10,10 +10,10 @@
 
 #include "check.h"
 #include "ctrl_builder.h"
-#include "h264_access_unit.h"
-#include "h264_bitstream.h"
+#include "rebuild/h264/h264_access_unit.h"
+#include "rebuild/h264/h264_bitstream.h"
 #ifdef DV_HAVE_AV1
-#include "av1_rebuild.h"
+#include "rebuild/av1/av1_rebuild.h"
 #endif
 
 DV_TEST_DEFINE_FAILURES;

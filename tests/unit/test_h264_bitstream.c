@@ -5,8 +5,8 @@
 
 #include "check.h"
 #include "ctrl_builder.h"
-#include "h264_access_unit.h"
-#include "h264_bitstream.h"
+#include "rebuild/h264/h264_access_unit.h"
+#include "rebuild/h264/h264_bitstream.h"
 #include "h264_test_parse.h"
 
 DV_TEST_DEFINE_FAILURES;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "h264_rebuild.h"
+#include "rebuild/h264/h264_rebuild.h"
 #include "h264_test_parse.h"
 
 DV_TEST_DEFINE_FAILURES;

@@ -7,7 +7,7 @@
 #include <linux/videodev2.h>
 
 #include "check.h"
-#include "pixel_out.h"
+#include "output/pixel_out.h"
 
 DV_TEST_DEFINE_FAILURES;
 

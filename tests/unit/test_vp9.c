@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "vp9_header.h"
-#include "vp9_slots.h"
+#include "rebuild/vp9/vp9_header.h"
+#include "rebuild/vp9/vp9_slots.h"
 
 DV_TEST_DEFINE_FAILURES;
 

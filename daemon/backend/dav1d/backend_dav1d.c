@@ -30,13 +30,13 @@
 
 #include <linux/v4l2-controls.h>
 
-#include "av1_rebuild.h"
-#include "backend.h"
-#include "bytebuf.h"
-#include "ctrl_records.h"
-#include "dav1d_loader.h"
-#include "log.h"
-#include "pixel_out.h"
+#include "rebuild/av1/av1_rebuild.h"
+#include "backend/backend.h"
+#include "util/bytebuf.h"
+#include "rebuild/ctrl_records.h"
+#include "backend/dav1d/dav1d_loader.h"
+#include "util/log.h"
+#include "output/pixel_out.h"
 
 /* Threads per decoder: contexts run in parallel, keep each one modest. */
 #define DV_DAV1D_THREADS	2

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 
-#include "vp9_slots.h"
+#include "rebuild/vp9/vp9_slots.h"
 
 void dv_vp9_slots_init(struct dv_vp9_slots *slots)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "h264_bitstream.h"
+#include "rebuild/h264/h264_bitstream.h"
 
 void dv_h264_nal_reader_init(struct dv_h264_nal_reader *r, const uint8_t *buf,
 			     size_t size, int annex_b)

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vp9_header.h"
+#include "rebuild/vp9/vp9_header.h"
 
 struct dv_vp9_bits {
 	const uint8_t *data;

@@ -2,10 +2,10 @@
 #include <errno.h>
 #include <stdbool.h>
 
-#include "bitwriter.h"
-#include "h264_bitstream.h"
-#include "h264_rebuild.h"
-#include "log.h"
+#include "util/bitwriter.h"
+#include "rebuild/h264/h264_bitstream.h"
+#include "rebuild/h264/h264_rebuild.h"
+#include "util/log.h"
 
 /* The H.264 profiles the device offers (the kernel refuses the others). */
 #define DV_H264_PROFILE_BASELINE	66

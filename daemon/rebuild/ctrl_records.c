@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "daedalus_v4l2_bridge.h"
-#include "ctrl_records.h"
-#include "log.h"
+#include "rebuild/ctrl_records.h"
+#include "util/log.h"
 
 /* One record's place in the block, once checked. */
 struct dv_ctrl_record_pos {

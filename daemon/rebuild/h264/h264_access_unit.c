@@ -4,10 +4,10 @@
 
 #include <linux/v4l2-controls.h>
 
-#include "ctrl_records.h"
-#include "h264_access_unit.h"
-#include "h264_bitstream.h"
-#include "log.h"
+#include "rebuild/ctrl_records.h"
+#include "rebuild/h264/h264_access_unit.h"
+#include "rebuild/h264/h264_bitstream.h"
+#include "util/log.h"
 
 void dv_h264_au_forget(struct dv_h264_au_state *st)
 {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/log.h"
 
 enum dv_log_level dv_log_max = DV_LOG_INFO;
 

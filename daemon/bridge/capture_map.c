@@ -6,8 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "capture_map.h"
-#include "log.h"
+#include "bridge/capture_map.h"
+#include "util/log.h"
 
 /* Few buffers per context, few contexts: a list is enough. */
 static struct dv_capture *captures;

@@ -22,15 +22,15 @@
 #include <libavutil/pixfmt.h>
 #include <linux/v4l2-controls.h>
 
-#include "backend.h"
-#include "bytebuf.h"
-#include "ctrl_records.h"
-#include "h264_access_unit.h"
-#include "lavc_loader.h"
-#include "log.h"
-#include "pixel_out.h"
-#include "vp9_header.h"
-#include "vp9_slots.h"
+#include "backend/backend.h"
+#include "util/bytebuf.h"
+#include "rebuild/ctrl_records.h"
+#include "rebuild/h264/h264_access_unit.h"
+#include "backend/lavc/lavc_loader.h"
+#include "util/log.h"
+#include "output/pixel_out.h"
+#include "rebuild/vp9/vp9_header.h"
+#include "rebuild/vp9/vp9_slots.h"
 
 /* Picture memory alignment and line alignment: enough for any SIMD
  * libavcodec uses (its STRIDE_ALIGN is at most 64). */

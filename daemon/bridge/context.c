@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "backend.h"
-#include "bridge.h"
-#include "capture_map.h"
-#include "context.h"
-#include "log.h"
+#include "backend/backend.h"
+#include "bridge/bridge.h"
+#include "bridge/capture_map.h"
+#include "bridge/context.h"
+#include "util/log.h"
 
 enum dv_item_kind { DV_ITEM_JOB, DV_ITEM_PREPARE, DV_ITEM_RESET, DV_ITEM_STOP };
 

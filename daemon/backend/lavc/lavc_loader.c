@@ -9,8 +9,8 @@
 #include <libavcodec/version.h>
 #include <libavutil/version.h>
 
-#include "lavc_loader.h"
-#include "log.h"
+#include "backend/lavc/lavc_loader.h"
+#include "util/log.h"
 
 /* libavcodec majors of FFmpeg 4 .. 9 (58 .. 63): probed only to say which
  * other FFmpeg is installed when the compiled-in major is not. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytebuf.h"
+#include "util/bytebuf.h"
 
 void dv_bytebuf_init(struct dv_bytebuf *b, size_t padding)
 {

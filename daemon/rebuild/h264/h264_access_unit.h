@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytebuf.h"
-#include "h264_rebuild.h"
+#include "util/bytebuf.h"
+#include "rebuild/h264/h264_rebuild.h"
 
 /*
  * The parameter sets last handed to the decoder: they are sent again only

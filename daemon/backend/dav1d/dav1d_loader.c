@@ -7,8 +7,8 @@
 
 #include <dav1d/version.h>
 
-#include "dav1d_loader.h"
-#include "log.h"
+#include "backend/dav1d/dav1d_loader.h"
+#include "util/log.h"
 
 static struct dv_dav1d dv_dav1d_table;
 static int dv_dav1d_status = -ENOENT;

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "bitwriter.h"
+#include "util/bitwriter.h"
 
 void dv_bw_init(struct dv_bitwriter *bw, uint8_t *buf, size_t cap)
 {

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "vp9_header.h"
+#include "rebuild/vp9/vp9_header.h"
 
 struct dv_vp9_slot_ops {
 	/* A new reference to @item, or NULL when out of memory. */

@@ -11,8 +11,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "bridge.h"
-#include "log.h"
+#include "bridge/bridge.h"
+#include "util/log.h"
 
 int dv_bridge_open(const char *node)
 {

@@ -4,8 +4,8 @@
 
 #include <linux/videodev2.h>
 
-#include "log.h"
-#include "pixel_out.h"
+#include "util/log.h"
+#include "output/pixel_out.h"
 
 static void dv_put_le16(uint8_t *p, uint16_t v)
 {
