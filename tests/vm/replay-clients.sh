@@ -1,0 +1,79 @@
+# timeout: 900
+# The device driven the way FFmpeg's v4l2request hwaccel and Chromium's V4L2
+# stateless decoder drive it (tests/clients/replay-client.c), on clips of
+# the H.264 and VP9 corpora: each clip is decoded once by GStreamer with the
+# daemon dumping its jobs, then those requests are replayed with each
+# client's call order, buffer counts and growth, timestamps and reference
+# naming. Every picture must land in the CAPTURE buffer queued with its
+# request and, in display order, be MD5-identical to FFmpeg's software
+# decode; no request may take longer than the client's 2 s poll. One replay
+# runs beside a second decode.
+. /mnt/proj/tests/vm/lib.sh
+
+H264_CLIPS="cbp_cavlc main_cabac_bpyramid slices4_b crop_174x98 open_gop refs16_p"
+VP9_CLIPS="p0_basic p0_altref p0_odd_175x99 p0_keyint p2_altref"
+
+load_module
+video=$(video_node daedalus-v4l2)
+media=$(media_node daedalus-v4l2)
+build_client replay-client
+start_daemon --dump-jobs /tmp/dump
+rc=0
+
+# replay CORPUS NAME MODE -- replay NAME's dumped jobs as MODE; compare.
+replay() {
+	read -r _ w h frames fmt _ <<EOF
+$(awk -v n="$2" '$1 == n' "$1/clips.txt")
+EOF
+	case $fmt in p010) ;; *) fmt=nv12 ;; esac
+	out=/tmp/replay-$2-$3
+	if ! /tmp/replay-client --mode "$3" --width "$w" --height "$h" --out "$out.raw" \
+		"/tmp/dump-$2" "$video" "$media" >"$out.log" 2>&1; then
+		say "FAIL: $2 as $3: $(grep -m 3 FAIL "$out.log" | tr '\n' ' ')"
+		return 1
+	fi
+	python3 /mnt/proj/tests/conformance/framemd5.py --layout tight --format "$fmt" \
+		"$out.raw" "$w" "$h" >"$out.md5"
+	if ! cmp -s "$out.md5" "$1/$2.md5"; then
+		bad=$(awk 'NR == FNR { ref[FNR] = $1; next } $1 != ref[FNR] { n++ }
+			END { print n + 0 }' "$1/$2.md5" "$out.md5")
+		say "FAIL: $2 as $3: $(wc -l <"$out.md5") pictures, $bad differ from the reference's $frames"
+		return 1
+	fi
+	say "$2 as $3: $frames pictures exact ($(tail -n 1 "$out.log"))"
+}
+
+# dump CORPUS NAME -- decode NAME with GStreamer, keep the daemon's jobs.
+dump() {
+	rm -rf /tmp/dump /tmp/dump-"$2"
+	mkdir -p /tmp/dump
+	sh /mnt/proj/tests/conformance/run-corpus.sh "$1" /tmp/replay-gst --clips "$2" \
+		>/tmp/replay-gst.txt 2>&1 || { cat /tmp/replay-gst.txt; return 1; }
+	mv /tmp/dump /tmp/dump-"$2"
+	mkdir -p /tmp/dump
+}
+
+for name in $H264_CLIPS; do
+	dump "$CORPUS" "$name" || { rc=1; continue; }
+	for mode in ffmpeg chromium; do
+		replay "$CORPUS" "$name" $mode || rc=1
+	done
+done
+for name in $VP9_CLIPS; do
+	dump "$CORPUS_VP9" "$name" || { rc=1; continue; }
+	for mode in ffmpeg chromium; do
+		replay "$CORPUS_VP9" "$name" $mode || rc=1
+	done
+done
+
+# A replay beside a second decode: two contexts in the daemon at once.
+sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/replay-beside \
+	--clips crop_174x98 >/tmp/replay-beside.txt 2>&1 &
+beside=$!
+replay "$CORPUS" main_cabac_bpyramid ffmpeg || rc=1
+wait $beside || { cat /tmp/replay-beside.txt; say "FAIL: the decode beside the replay"; rc=1; }
+
+stop_daemon
+nothing_left 5
+unload_module
+exit $rc
