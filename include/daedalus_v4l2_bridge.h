@@ -14,7 +14,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DV_BRIDGE_VERSION	1
+#define DV_BRIDGE_VERSION	2
 #define DV_BRIDGE_NODE		"/dev/daedalus-v4l2"
 
 /* Codecs, as carried in struct dv_format. */
@@ -26,7 +26,8 @@
  * struct dv_hello - DV_IOC_HELLO: the first call of a daemon
  * @version:		in: DV_BRIDGE_VERSION of the daemon;
  *			out: DV_BRIDGE_VERSION of the module
- * @max_jobs:		out: jobs the module may have in flight at once
+ * @max_jobs:		out: most jobs of one context the daemon may hold at
+ *			once (every OUTPUT buffer of the context)
  * @reserved:		zero
  *
  * Fails with EPROTO (and @version set to the module's) when the versions
@@ -78,7 +79,11 @@ enum dv_msg_type {
 	DV_MSG_CTX_OPEN = 1,	/* a client opened the video node */
 	DV_MSG_CTX_CLOSE,	/* ... and closed it: drop its decoder */
 	DV_MSG_STREAM_ON,	/* OUTPUT streaming started */
-	DV_MSG_STREAM_OFF,	/* stopped (stop or seek): reset the decoder */
+	/*
+	 * Stopped (stop or seek): give back the context's jobs (end them
+	 * with ERROR, not writing their CAPTURE buffers), reset the decoder.
+	 */
+	DV_MSG_STREAM_OFF,
 	DV_MSG_FORMAT,		/* the context's formats changed */
 	DV_MSG_JOB,		/* decode one request: struct dv_msg_job */
 	DV_MSG_BUF_RELEASE,	/* a CAPTURE buffer is gone: unmap it */
@@ -177,11 +182,10 @@ struct dv_recv {
 	__u32 msg_size;
 };
 
-/* Completion status of a job. */
+/* Completion status of a job (1 was protocol 1's SRC_CONSUMED). */
 enum dv_status {
-	DV_STATUS_SRC_CONSUMED = 1,	/* bitstream read; completes nothing yet */
-	DV_STATUS_HAS_PIXELS,		/* CAPTURE done (implies SRC_CONSUMED) */
-	DV_STATUS_ERROR,		/* whatever remains, done with ERROR */
+	DV_STATUS_HAS_PIXELS = 2,	/* CAPTURE holds the picture */
+	DV_STATUS_ERROR,		/* done with ERROR */
 };
 
 /**

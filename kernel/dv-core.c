@@ -30,17 +30,20 @@ static int dv_open(struct file *file)
 	v4l2_fh_init(&ctx->fh, video_devdata(file));
 	ctx->dev = dev;
 	mutex_init(&ctx->vb_mutex);
-	INIT_LIST_HEAD(&ctx->jobs);
-	mutex_lock(&dev->job_lock);
-	ctx->id = ++dev->next_ctx_id;
-	mutex_unlock(&dev->job_lock);
+	ret = ida_alloc_min(&dev->ctx_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_fh;
+	ctx->id = ret;
 
+	ret = dv_bridge_ctx_init(ctx);
+	if (ret)
+		goto err_id;
 	ret = dv_set_default_formats(ctx);
 	if (ret)
-		goto err_fh;
+		goto err_bridge;
 	ret = dv_ctrls_init(ctx);
 	if (ret)
-		goto err_fh;
+		goto err_bridge;
 
 	ctx->fh.m2m_ctx = v4l2_m2m_ctx_init(dev->m2m_dev, ctx, dv_queue_init);
 	if (IS_ERR(ctx->fh.m2m_ctx)) {
@@ -50,12 +53,17 @@ static int dv_open(struct file *file)
 
 	dv_fh_add(&ctx->fh, file);
 	atomic_inc(&dev->stats.contexts);
+	dv_jobs_ctx_init(ctx);
 	mutex_unlock(&dev->dev_mutex);
 	dv_bridge_ctx_event(ctx, DV_MSG_CTX_OPEN);
 	return 0;
 
 err_ctrls:
 	v4l2_ctrl_handler_free(&ctx->hdl);
+err_bridge:
+	kfree(ctx->close_note);
+err_id:
+	ida_free(&dev->ctx_ida, ctx->id);
 err_fh:
 	v4l2_fh_exit(&ctx->fh);
 	mutex_unlock(&dev->dev_mutex);
@@ -73,7 +81,10 @@ static int dv_release(struct file *file)
 	/* Stops both queues, which ends every job of the context. */
 	v4l2_m2m_ctx_release(ctx->fh.m2m_ctx);
 	mutex_unlock(&dev->dev_mutex);
-	dv_bridge_ctx_event(ctx, DV_MSG_CTX_CLOSE);
+	dv_bridge_ctx_exit(ctx);
+	dv_jobs_ctx_exit(ctx);
+	/* After the close note is queued: a new context may take the id. */
+	ida_free(&dev->ctx_ida, ctx->id);
 
 	dv_fh_del(&ctx->fh, file);
 	v4l2_fh_exit(&ctx->fh);
@@ -117,6 +128,7 @@ static int dv_probe(struct platform_device *pdev)
 	if (!dev)
 		return -ENOMEM;
 	mutex_init(&dev->dev_mutex);
+	ida_init(&dev->ctx_ida);
 	ret = dv_jobs_init(dev);
 	if (ret)
 		return ret;
@@ -193,6 +205,7 @@ err_v4l2:
 	v4l2_device_unregister(&dev->v4l2_dev);
 err_jobs:
 	dv_jobs_exit(dev);
+	ida_destroy(&dev->ctx_ida);
 	return ret;
 }
 
@@ -209,6 +222,7 @@ static void dv_remove(struct platform_device *pdev)
 	v4l2_m2m_release(dev->m2m_dev);
 	v4l2_device_unregister(&dev->v4l2_dev);
 	dv_jobs_exit(dev);
+	ida_destroy(&dev->ctx_ida);
 }
 
 static struct platform_driver dv_pdrv = {

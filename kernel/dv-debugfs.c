@@ -16,6 +16,8 @@ static int dv_stats_show(struct seq_file *s, void *unused)
 
 	seq_printf(s, "contexts: %d\n", atomic_read(&st->contexts));
 	seq_printf(s, "jobs_pending: %d\n", atomic_read(&st->jobs_pending));
+	seq_printf(s, "jobs_with_daemon: %d\n",
+		   atomic_read(&st->jobs_with_daemon));
 	seq_printf(s, "jobs_submitted: %lld\n",
 		   atomic64_read(&st->jobs_submitted));
 	seq_printf(s, "jobs_done: %lld\n", atomic64_read(&st->jobs_done));

@@ -5,35 +5,58 @@
  * device_run() turns the next request into a job: it claims the OUTPUT and
  * CAPTURE buffers off the m2m ready queues at once (so the m2m scheduler can
  * never hand them out a second time), applies the request's controls, takes
- * a copy of their values and queues the job for the daemon. The m2m context
- * is then free to run its next request while this one is decoded, so several
- * jobs of one context can be in flight.
+ * a copy of their values, completes the request's control object (the
+ * request now reports exactly the values it was decoded with) and queues the
+ * job on its context. The m2m context is then free to run its next request
+ * while this one is decoded, so several jobs of one context can be in
+ * flight.
  *
- * A job ends exactly once, in dv_job_finish() under dev->job_lock: the
- * request's controls are completed and both buffers returned, with pixels or
- * with ERROR. Everything that ends jobs (the daemon, the watchdog, a stopping
- * queue, a dying daemon) takes dev->job_lock, so no buffer can be returned
- * twice or be missing when vb2 wants it back.
+ * This file owns the job lists, all under dev->job_lock: a context's queued
+ * jobs (waiting for the daemon to take them), its sent jobs (the daemon has
+ * them, or the bridge is copying one to it), and the device's list of sent
+ * jobs by which completions find theirs. The bridge takes, returns and looks
+ * up jobs through the functions below only.
+ *
+ * A job ends exactly once, in dv_job_finish(): both buffers are returned,
+ * CAPTURE first. A job the daemon has is never ended behind its back while
+ * the daemon may still write its CAPTURE buffer: a stopping queue asks the
+ * daemon to give the context's jobs back (DV_MSG_STREAM_OFF) and waits, and
+ * a daemon that does not answer is killed before its jobs end (see
+ * dv_bridge_declare_dead()).
  */
 
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <media/v4l2-ctrls.h>
 
 #include "dv-compat.h"
 #include "dv.h"
 
+static bool dv_ctx_busy(struct dv_ctx *ctx)
+{
+	return !list_empty(&ctx->queued) || !list_empty(&ctx->sent);
+}
+
 /*
- * End @job: return what it still holds and free it. @bytesused is the
- * CAPTURE payload when @state is DONE.
+ * End @job: return both buffers and free it. @bytesused is the CAPTURE
+ * payload when @state is DONE. dev->job_lock held.
  */
 void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 		   u32 bytesused)
 {
-	struct dv_dev *dev = job->ctx->dev;
+	struct dv_ctx *ctx = job->ctx;
+	struct dv_dev *dev = ctx->dev;
 
 	lockdep_assert_held(&dev->job_lock);
-	list_del(&job->dev_node);
 	list_del(&job->ctx_node);
+	if (job->state != DV_JOB_QUEUED)
+		list_del(&job->dev_node);
+	if (job->state == DV_JOB_SENT)
+		atomic_dec(&dev->stats.jobs_with_daemon);
+	/* Progress: the watchdog times the context's next job from now. */
+	ctx->progress_at = jiffies;
+	if (list_empty(&ctx->sent))
+		wake_up_all(&ctx->drained);
 	/*
 	 * CAPTURE first: clients dequeue the CAPTURE buffer as soon as the
 	 * request completes, and the request completes with the OUTPUT
@@ -42,8 +65,6 @@ void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 	vb2_set_plane_payload(&job->dst->vb2_buf, 0,
 			      state == VB2_BUF_STATE_DONE ? bytesused : 0);
 	v4l2_m2m_buf_done(job->dst, state);
-	/* The request completes with its last object: controls first. */
-	v4l2_ctrl_request_complete(job->src->vb2_buf.req_obj.req, &job->ctx->hdl);
 	v4l2_m2m_buf_done(job->src, state);
 
 	atomic_dec(&dev->stats.jobs_pending);
@@ -71,6 +92,7 @@ static void dv_device_run(void *priv)
 	struct dv_ctx *ctx = priv;
 	struct dv_dev *dev = ctx->dev;
 	struct vb2_v4l2_buffer *src, *dst;
+	struct media_request *req;
 	struct dv_job *job;
 	size_t ctrls_max;
 	int ret;
@@ -81,8 +103,9 @@ static void dv_device_run(void *priv)
 	v4l2_m2m_src_buf_remove_by_buf(ctx->fh.m2m_ctx, src);
 	v4l2_m2m_dst_buf_remove_by_buf(ctx->fh.m2m_ctx, dst);
 	dv_buf_copy_metadata(src, dst);
+	req = src->vb2_buf.req_obj.req;
 
-	ret = v4l2_ctrl_request_setup(src->vb2_buf.req_obj.req, &ctx->hdl);
+	ret = v4l2_ctrl_request_setup(req, &ctx->hdl);
 	if (ret) {
 		dv_ctx_err(ctx, "applying the request's controls failed: %d\n", ret);
 		goto fail;
@@ -97,6 +120,7 @@ static void dv_device_run(void *priv)
 	job->dst = dst;
 	job->bit_depth = dv_ctrls_bit_depth(ctx, ctx->coded_fmt);
 	job->ctrls_size = dv_ctrls_snapshot(ctx, job->ctrls, ctrls_max);
+	dv_fill_bridge_format(ctx, &job->fmt);
 
 	if (job->bit_depth != ctx->bit_depth) {
 		dv_ctx_err(ctx, "request is %u-bit, CAPTURE is %u-bit\n",
@@ -104,16 +128,22 @@ static void dv_device_run(void *priv)
 		kfree(job);
 		goto fail;
 	}
+	/*
+	 * The job holds its own copy of the values: the request's controls
+	 * are complete now, before later requests are set up over them.
+	 */
+	v4l2_ctrl_request_complete(req, &ctx->hdl);
 
 	mutex_lock(&dev->job_lock);
 	job->id = ++dev->next_job_id;
-	job->queued_at = jiffies;
-	list_add_tail(&job->dev_node, &dev->jobs);
-	list_add_tail(&job->ctx_node, &ctx->jobs);
+	job->state = DV_JOB_QUEUED;
+	if (!dv_ctx_busy(ctx))
+		ctx->progress_at = jiffies;
+	list_add_tail(&job->ctx_node, &ctx->queued);
 	atomic_inc(&dev->stats.jobs_pending);
 	atomic64_inc(&dev->stats.jobs_submitted);
 	if (dv_bridge_ready(dev))
-		dv_bridge_job_queued(dev);
+		dv_bridge_job_queued(ctx);
 	else
 		queue_work(dev->wq, &dev->flush_work);
 	mutex_unlock(&dev->job_lock);
@@ -125,20 +155,141 @@ out:
 	v4l2_m2m_job_finish(dev->m2m_dev, ctx->fh.m2m_ctx);
 }
 
-/* Fail every job: no daemon can decode them. dev->job_lock held. */
-void dv_fail_all_jobs(struct dv_dev *dev, const char *why)
+/**
+ * dv_ctx_has_queued() - whether @ctx has a job for the daemon to take
+ * @ctx: the context; dev->job_lock held
+ */
+bool dv_ctx_has_queued(struct dv_ctx *ctx)
+{
+	lockdep_assert_held(&ctx->dev->job_lock);
+	return !list_empty(&ctx->queued);
+}
+
+/**
+ * dv_job_take() - take @ctx's oldest queued job to send it to the daemon
+ * @ctx: the context; dev->job_lock held
+ *
+ * The job becomes DV_JOB_SENDING: it counts as the daemon's (a stopping
+ * queue waits for it) while the bridge copies it out without the lock. The
+ * bridge then calls dv_job_sent(), dv_job_untake() or dv_job_finish().
+ *
+ * Return: the job, or NULL if none is queued.
+ */
+struct dv_job *dv_job_take(struct dv_ctx *ctx)
+{
+	struct dv_job *job;
+
+	lockdep_assert_held(&ctx->dev->job_lock);
+	job = list_first_entry_or_null(&ctx->queued, struct dv_job, ctx_node);
+	if (!job)
+		return NULL;
+	job->state = DV_JOB_SENDING;
+	list_move_tail(&job->ctx_node, &ctx->sent);
+	list_add_tail(&job->dev_node, &ctx->dev->sent);
+	ctx->daemon_has_state = true;
+	return job;
+}
+
+/**
+ * dv_job_untake() - put a job the daemon could not take back in front
+ * @job: a DV_JOB_SENDING job; dev->job_lock held
+ */
+void dv_job_untake(struct dv_job *job)
+{
+	struct dv_ctx *ctx = job->ctx;
+
+	lockdep_assert_held(&ctx->dev->job_lock);
+	job->state = DV_JOB_QUEUED;
+	list_del(&job->dev_node);
+	list_move(&job->ctx_node, &ctx->queued);
+	if (list_empty(&ctx->sent))
+		wake_up_all(&ctx->drained);
+}
+
+/**
+ * dv_job_sent() - the daemon has @job
+ * @job: a DV_JOB_SENDING job; dev->job_lock held
+ */
+void dv_job_sent(struct dv_job *job)
+{
+	lockdep_assert_held(&job->ctx->dev->job_lock);
+	job->state = DV_JOB_SENT;
+	atomic_inc(&job->ctx->dev->stats.jobs_with_daemon);
+}
+
+/**
+ * dv_job_find_sent() - the job @id the daemon holds
+ * @dev: the device; dev->job_lock held
+ * @id: job id the daemon names
+ *
+ * Return: the job, or NULL if the daemon holds no job @id (never sent to
+ * it, or already ended).
+ */
+struct dv_job *dv_job_find_sent(struct dv_dev *dev, u64 id)
+{
+	struct dv_job *job;
+
+	lockdep_assert_held(&dev->job_lock);
+	list_for_each_entry(job, &dev->sent, dev_node)
+		if (job->id == id && job->state == DV_JOB_SENT)
+			return job;
+	return NULL;
+}
+
+/**
+ * dv_jobs_stalled() - a context whose jobs the daemon makes no progress on
+ * @dev: the device; dev->job_lock held
+ * @timeout: jiffies a context with jobs may go without one ending
+ * @next: set to the jiffies at which the next context would stall
+ * @busy: set to whether any context has jobs (then @next is meaningful)
+ *
+ * Return: the first stalled context, or NULL.
+ */
+struct dv_ctx *dv_jobs_stalled(struct dv_dev *dev, unsigned long timeout,
+			       unsigned long *next, bool *busy)
+{
+	struct dv_ctx *ctx;
+
+	lockdep_assert_held(&dev->job_lock);
+	*busy = false;
+	list_for_each_entry(ctx, &dev->ctxs, dev_node) {
+		if (!dv_ctx_busy(ctx))
+			continue;
+		if (time_after_eq(jiffies, ctx->progress_at + timeout))
+			return ctx;
+		if (!*busy || time_before(ctx->progress_at + timeout, *next))
+			*next = ctx->progress_at + timeout;
+		*busy = true;
+	}
+	return NULL;
+}
+
+/*
+ * Fail every job no daemon will decode: all queued ones and, with
+ * @sent_too, those a daemon held (it is gone, or unkillable). Jobs being
+ * copied to a daemon are left to the copy, which ends them. dev->job_lock
+ * held.
+ */
+void dv_fail_all_jobs(struct dv_dev *dev, bool sent_too, const char *why)
 {
 	struct dv_job *job, *tmp;
+	struct dv_ctx *ctx;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&dev->job_lock);
-	list_for_each_entry_safe(job, tmp, &dev->sent, dev_node) {
-		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
-		n++;
+	if (sent_too) {
+		list_for_each_entry_safe(job, tmp, &dev->sent, dev_node) {
+			if (job->state != DV_JOB_SENT)
+				continue;
+			dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
+			n++;
+		}
 	}
-	list_for_each_entry_safe(job, tmp, &dev->jobs, dev_node) {
-		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
-		n++;
+	list_for_each_entry(ctx, &dev->ctxs, dev_node) {
+		list_for_each_entry_safe(job, tmp, &ctx->queued, ctx_node) {
+			dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
+			n++;
+		}
 	}
 	if (n)
 		dev_dbg(dev->v4l2_dev.dev, "%u jobs failed: %s\n", n, why);
@@ -150,23 +301,90 @@ static void dv_flush_work(struct work_struct *work)
 
 	mutex_lock(&dev->job_lock);
 	if (!dv_bridge_ready(dev))
-		dv_fail_all_jobs(dev, "no daemon attached");
+		dv_fail_all_jobs(dev, false, "no daemon attached");
 	mutex_unlock(&dev->job_lock);
 }
 
-/*
- * End all of @ctx's jobs with ERROR: vb2 wants every buffer of a queue back
- * when stop_streaming() returns, and a job holds buffers of both queues.
+static bool dv_ctx_drained(struct dv_ctx *ctx)
+{
+	bool drained;
+
+	mutex_lock(&ctx->dev->job_lock);
+	drained = list_empty(&ctx->sent);
+	mutex_unlock(&ctx->dev->job_lock);
+	return drained;
+}
+
+/**
+ * dv_ctx_cancel_jobs() - end all of @ctx's jobs, for a stopping queue
+ * @ctx: the context
+ *
+ * vb2 wants every buffer of a queue back when stop_streaming() returns, and
+ * a job holds buffers of both queues. Queued jobs end at once. Jobs the
+ * daemon has are asked back (DV_MSG_STREAM_OFF: the daemon ends them
+ * without writing their CAPTURE buffers, after the one it is decoding) and
+ * waited for: a buffer is never returned while the daemon may still write
+ * it. A daemon that does not give them back within the job timeout is
+ * killed (dv_bridge_declare_dead()), which ends them once it is gone.
  */
 void dv_ctx_cancel_jobs(struct dv_ctx *ctx)
 {
 	struct dv_dev *dev = ctx->dev;
 	struct dv_job *job, *tmp;
+	bool waiting;
 
 	mutex_lock(&dev->job_lock);
-	list_for_each_entry_safe(job, tmp, &ctx->jobs, ctx_node)
+	list_for_each_entry_safe(job, tmp, &ctx->queued, ctx_node)
 		dv_job_finish(job, VB2_BUF_STATE_ERROR, 0);
+	ctx->cancelling = true;
+	waiting = !list_empty(&ctx->sent);
+	/* The daemon's decoder holds this stream's state: it must reset. */
+	dv_bridge_stream_off(ctx);
 	mutex_unlock(&dev->job_lock);
+
+	if (waiting &&
+	    !wait_event_timeout(ctx->drained, dv_ctx_drained(ctx),
+				dv_bridge_job_timeout())) {
+		mutex_lock(&dev->job_lock);
+		dv_bridge_declare_dead(dev, ctx, "did not give back a stopped stream's jobs");
+		mutex_unlock(&dev->job_lock);
+		if (!wait_event_timeout(ctx->drained, dv_ctx_drained(ctx),
+					DV_DAEMON_EXIT_TIMEOUT))
+			dv_bridge_reap_dead(dev);
+		/* What the copy to a dying daemon still holds ends with it. */
+		wait_event(ctx->drained, dv_ctx_drained(ctx));
+	}
+
+	mutex_lock(&dev->job_lock);
+	ctx->cancelling = false;
+	mutex_unlock(&dev->job_lock);
+}
+
+/**
+ * dv_jobs_ctx_init() - a new context joins the device
+ * @ctx: the context
+ */
+void dv_jobs_ctx_init(struct dv_ctx *ctx)
+{
+	INIT_LIST_HEAD(&ctx->queued);
+	INIT_LIST_HEAD(&ctx->sent);
+	init_waitqueue_head(&ctx->drained);
+	mutex_lock(&ctx->dev->job_lock);
+	list_add_tail(&ctx->dev_node, &ctx->dev->ctxs);
+	mutex_unlock(&ctx->dev->job_lock);
+}
+
+/**
+ * dv_jobs_ctx_exit() - a context leaves; its queues are stopped, so it
+ * has no job
+ * @ctx: the context
+ */
+void dv_jobs_ctx_exit(struct dv_ctx *ctx)
+{
+	mutex_lock(&ctx->dev->job_lock);
+	WARN_ON(dv_ctx_busy(ctx));
+	list_del(&ctx->dev_node);
+	mutex_unlock(&ctx->dev->job_lock);
 }
 
 const struct v4l2_m2m_ops dv_m2m_ops = {
@@ -176,7 +394,7 @@ const struct v4l2_m2m_ops dv_m2m_ops = {
 int dv_jobs_init(struct dv_dev *dev)
 {
 	mutex_init(&dev->job_lock);
-	INIT_LIST_HEAD(&dev->jobs);
+	INIT_LIST_HEAD(&dev->ctxs);
 	INIT_LIST_HEAD(&dev->sent);
 	INIT_WORK(&dev->flush_work, dv_flush_work);
 	dev->wq = alloc_workqueue("daedalus-v4l2", WQ_UNBOUND, 0);

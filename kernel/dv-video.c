@@ -402,6 +402,8 @@ static int dv_buf_init(struct vb2_buffer *vb)
 	 */
 	buf->cookie = atomic64_inc_return(&ctx->dev->next_cookie);
 	WRITE_ONCE(buf->exported_session, 0);
+	if (V4L2_TYPE_IS_CAPTURE(vb->vb2_queue->type))
+		return dv_bridge_buf_init(buf);
 	return 0;
 }
 
@@ -458,11 +460,12 @@ static void dv_stop_streaming(struct vb2_queue *vq)
 {
 	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
 
-	/* Jobs own buffers of both queues: stopping either ends them all. */
+	/*
+	 * Jobs own buffers of both queues: stopping either ends them all,
+	 * and tells the daemon its decoder starts afresh (a stop or a seek).
+	 */
 	dv_ctx_cancel_jobs(ctx);
 	dv_return_ready_buffers(ctx, vq);
-	/* A stop or a seek: the decoder starts afresh. */
-	dv_bridge_ctx_event(ctx, DV_MSG_STREAM_OFF);
 }
 
 static const struct vb2_ops dv_qops = {

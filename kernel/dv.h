@@ -7,6 +7,7 @@
 #define _DV_H_
 
 #include <linux/atomic.h>
+#include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -79,11 +80,14 @@ struct dv_coded_format {
  * @m2m:		what the m2m core needs; must come first
  * @cookie:		names a CAPTURE buffer's memory to the daemon
  * @exported_session:	daemon session that received a dmabuf of it, or 0
+ * @release_note:	for a CAPTURE buffer, the message telling the daemon
+ *			it is gone, allocated with it (dv-bridge.c)
  */
 struct dv_buffer {
 	struct v4l2_m2m_buffer m2m;
 	u64 cookie;
 	u32 exported_session;
+	struct dv_note *release_note;
 };
 
 static inline struct dv_buffer *dv_to_buffer(struct vb2_v4l2_buffer *vbuf)
@@ -91,32 +95,51 @@ static inline struct dv_buffer *dv_to_buffer(struct vb2_v4l2_buffer *vbuf)
 	return container_of(vbuf, struct dv_buffer, m2m.vb);
 }
 
+/* How long a killed daemon may take to go before its jobs end anyway. */
+#define DV_DAEMON_EXIT_TIMEOUT	(5 * HZ)
+
+/* Context events the daemon has not been told of yet (dv_ctx.events). */
+#define DV_EV_OPEN		BIT(0)
+#define DV_EV_FORMAT		BIT(1)
+#define DV_EV_STREAM_ON		BIT(2)
+#define DV_EV_STREAM_OFF	BIT(3)
+
+struct dv_note;
+
 /**
  * struct dv_bridge - the daemon's side of the device: /dev/daedalus-v4l2
  * @misc:		the bridge's character device
  * @daemon:		file of the attached daemon, or NULL (dv_dev.job_lock)
+ * @daemon_pid:		its process, to kill it when it hangs
  * @ready:		the daemon said hello with our version
+ * @dead:		the daemon was declared dead and killed; it gets no
+ *			message and completes no job until its file closes
+ * @dead_since:		jiffies when it was
  * @session:		counts daemon attachments, so buffers are exported
  *			again to a new daemon (written under dv_dev.job_lock)
- * @events_lock:	protects @events and @events_open; innermost lock. A
- *			spinlock, not dv_dev.job_lock: a CAPTURE buffer's
- *			release queues an event under vb2's mmap_lock, which
- *			an mmap() takes inside mm->mmap_lock, which
- *			DV_IOC_RECV's copy_to_user() takes inside job_lock
- * @events:		messages waiting for the daemon (@events_lock)
- * @events_open:	a daemon said hello and takes events (@events_lock)
- * @wq:			woken when a message or job is queued
- * @watchdog:		fails jobs the daemon sits on for too long
+ * @ready_ctxs:		contexts with events or queued jobs, in the order
+ *			they get their turn (dv_dev.job_lock)
+ * @notes_lock:		protects @notes; innermost lock. A spinlock: a
+ *			CAPTURE buffer's release queues its note under vb2's
+ *			mmap_lock
+ * @notes:		buffers and contexts gone, to tell the daemon
+ * @wq:			woken when a message may be waiting
+ * @detached:		woken when a daemon detaches
+ * @watchdog:		declares a daemon that makes no progress dead
  */
 struct dv_bridge {
 	struct miscdevice misc;
 	struct file *daemon;
+	struct pid *daemon_pid;
 	bool ready;
+	bool dead;
+	unsigned long dead_since;
 	u32 session;
-	spinlock_t events_lock;	/* see kernel-doc */
-	struct list_head events;
-	bool events_open;
+	struct list_head ready_ctxs;
+	spinlock_t notes_lock;	/* see kernel-doc */
+	struct list_head notes;
 	wait_queue_head_t wq;
+	wait_queue_head_t detached;
 	struct delayed_work watchdog;
 };
 
@@ -124,6 +147,7 @@ struct dv_bridge {
  * struct dv_stats - counters shown in debugfs
  * @contexts:		open contexts
  * @jobs_pending:	jobs waiting for, or being decoded by, the daemon
+ * @jobs_with_daemon:	jobs the daemon has taken and not ended
  * @jobs_submitted:	jobs created since load
  * @jobs_done:		jobs completed with pixels
  * @jobs_error:		jobs completed with an ERROR buffer
@@ -131,6 +155,7 @@ struct dv_bridge {
 struct dv_stats {
 	atomic_t contexts;
 	atomic_t jobs_pending;
+	atomic_t jobs_with_daemon;
 	atomic64_t jobs_submitted;
 	atomic64_t jobs_done;
 	atomic64_t jobs_error;
@@ -143,12 +168,13 @@ struct dv_stats {
  * @vfd:		the decoder's video node
  * @m2m_dev:		mem2mem scheduler
  * @dev_mutex:		serialises open() and release() against the m2m core
- * @job_lock:		protects the job lists, every context's job list,
- *			the bridge state, and job completion
- * @jobs:		jobs waiting to be sent to the daemon, oldest first
- * @sent:		jobs the daemon has and has not finished, oldest first
+ * @job_lock:		protects the context list, every job list, the
+ *			bridge state, and job completion
+ * @ctxs:		every open context (dv-job.c)
+ * @sent:		jobs the daemon has or is being given, oldest first
+ *			(dv-job.c)
+ * @ctx_ida:		context ids
  * @next_job_id:	id of the next job
- * @next_ctx_id:	id of the next context
  * @next_cookie:	cookie of the next CAPTURE buffer
  * @wq:			runs @flush_work and the watchdog
  * @flush_work:		fails the jobs no daemon is there to decode
@@ -164,10 +190,10 @@ struct dv_dev {
 	struct mutex dev_mutex;	/* see kernel-doc */
 
 	struct mutex job_lock;	/* see kernel-doc */
-	struct list_head jobs;
+	struct list_head ctxs;
 	struct list_head sent;
+	struct ida ctx_ida;
 	u64 next_job_id;
-	u32 next_ctx_id;
 	atomic64_t next_cookie;
 	struct workqueue_struct *wq;
 	struct work_struct flush_work;
@@ -188,7 +214,25 @@ struct dv_dev {
  * @coded:		OUTPUT format
  * @decoded:		CAPTURE format, derived from @coded and @bit_depth
  * @bit_depth:		luma bit depth of the stream (8 or 10)
- * @jobs:		this context's jobs not yet completed (dev->job_lock)
+ *
+ * Under dev->job_lock, owned by dv-job.c:
+ * @dev_node:		entry in dv_dev.ctxs
+ * @queued:		jobs waiting for the daemon to take them, oldest first
+ * @sent:		jobs the daemon has or is being given, oldest first
+ * @drained:		woken when @sent empties
+ * @progress_at:	jiffies of the last job ended, or of the first job
+ *			queued while the context had none: the watchdog's
+ *			measure
+ * @cancelling:		a queue is stopping: pictures still coming are ERROR
+ * @daemon_has_state:	jobs of the current stream went to the daemon, so
+ *			stopping it needs a DV_MSG_STREAM_OFF
+ *
+ * Under dev->job_lock, owned by dv-bridge.c:
+ * @events:		DV_EV_* the daemon has not been told of
+ * @event_fmt:		the formats as of the last event
+ * @announced:		bridge session that was told of this context, or 0
+ * @ready_node:		entry in dv_bridge.ready_ctxs
+ * @close_note:		the message that it closed, allocated with it
  */
 struct dv_ctx {
 	struct v4l2_fh fh;
@@ -202,35 +246,57 @@ struct dv_ctx {
 	struct v4l2_format decoded;
 	unsigned int bit_depth;
 
-	struct list_head jobs;
+	struct list_head dev_node;
+	struct list_head queued;
+	struct list_head sent;
+	wait_queue_head_t drained;
+	unsigned long progress_at;
+	bool cancelling;
+	bool daemon_has_state;
+
+	unsigned int events;
+	struct dv_format event_fmt;
+	u32 announced;
+	struct list_head ready_node;
+	struct dv_note *close_note;
+};
+
+/**
+ * enum dv_job_state - where a job is
+ * @DV_JOB_QUEUED:	waiting for the daemon to take it
+ * @DV_JOB_SENDING:	being copied to the daemon, without dev->job_lock
+ * @DV_JOB_SENT:	the daemon has it
+ */
+enum dv_job_state {
+	DV_JOB_QUEUED,
+	DV_JOB_SENDING,
+	DV_JOB_SENT,
 };
 
 /**
  * struct dv_job - one request being decoded
- * @dev_node:		entry in dv_dev.jobs or dv_dev.sent
- * @ctx_node:		entry in dv_ctx.jobs
+ * @ctx_node:		entry in dv_ctx.queued or dv_ctx.sent
+ * @dev_node:		entry in dv_dev.sent once taken
  * @ctx:		context the request belongs to
  * @id:			job id, unique while the module is loaded
- * @queued_at:		jiffies when the job was queued, for the watchdog
+ * @state:		where it is
  * @src:		OUTPUT buffer, claimed off the m2m ready queue
  * @dst:		CAPTURE buffer, claimed off the m2m ready queue
- * @src_consumed:	the daemon said it no longer reads the OUTPUT
- *			buffer; it is still returned with CAPTURE, after it,
- *			so a completed request always has its CAPTURE ready
+ * @fmt:		the context's formats when the job was made
  * @bit_depth:		bit depth the request's controls ask for
  * @ctrls_size:		bytes used in @ctrls
  * @ctrls:		the request's control values, as records of
  *			struct dv_ctrl_record followed by the payload
  */
 struct dv_job {
-	struct list_head dev_node;
 	struct list_head ctx_node;
+	struct list_head dev_node;
 	struct dv_ctx *ctx;
 	u64 id;
-	unsigned long queued_at;
+	enum dv_job_state state;
 	struct vb2_v4l2_buffer *src;
 	struct vb2_v4l2_buffer *dst;
-	bool src_consumed;
+	struct dv_format fmt;
 	unsigned int bit_depth;
 	size_t ctrls_size;
 	u8 ctrls[];
@@ -262,18 +328,35 @@ void dv_fill_bridge_format(struct dv_ctx *ctx, struct dv_format *fmt);
 extern const struct v4l2_m2m_ops dv_m2m_ops;
 int dv_jobs_init(struct dv_dev *dev);
 void dv_jobs_exit(struct dv_dev *dev);
+void dv_jobs_ctx_init(struct dv_ctx *ctx);
+void dv_jobs_ctx_exit(struct dv_ctx *ctx);
 void dv_ctx_cancel_jobs(struct dv_ctx *ctx);
 void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 		   u32 bytesused);
-void dv_fail_all_jobs(struct dv_dev *dev, const char *why);
+void dv_fail_all_jobs(struct dv_dev *dev, bool sent_too, const char *why);
+bool dv_ctx_has_queued(struct dv_ctx *ctx);
+struct dv_job *dv_job_take(struct dv_ctx *ctx);
+void dv_job_untake(struct dv_job *job);
+void dv_job_sent(struct dv_job *job);
+struct dv_job *dv_job_find_sent(struct dv_dev *dev, u64 id);
+struct dv_ctx *dv_jobs_stalled(struct dv_dev *dev, unsigned long timeout,
+			       unsigned long *next, bool *busy);
 
 /* dv-bridge.c */
 int dv_bridge_init(struct dv_dev *dev);
 void dv_bridge_exit(struct dv_dev *dev);
+unsigned long dv_bridge_job_timeout(void);
 bool dv_bridge_ready(struct dv_dev *dev);
-void dv_bridge_job_queued(struct dv_dev *dev);
+void dv_bridge_job_queued(struct dv_ctx *ctx);
+int dv_bridge_ctx_init(struct dv_ctx *ctx);
+void dv_bridge_ctx_exit(struct dv_ctx *ctx);
 void dv_bridge_ctx_event(struct dv_ctx *ctx, u32 type);
+void dv_bridge_stream_off(struct dv_ctx *ctx);
+int dv_bridge_buf_init(struct dv_buffer *buf);
 void dv_bridge_buf_release(struct dv_ctx *ctx, struct dv_buffer *buf);
+void dv_bridge_declare_dead(struct dv_dev *dev, struct dv_ctx *ctx,
+			    const char *why);
+void dv_bridge_reap_dead(struct dv_dev *dev);
 
 /* dv-debugfs.c */
 void dv_debugfs_init(struct dv_dev *dev);

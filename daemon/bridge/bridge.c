@@ -38,7 +38,8 @@ int dv_bridge_open(const char *node)
 		close(fd);
 		return -1;
 	}
-	dv_info("attached to %s (bridge protocol %u)", node, hello.version);
+	dv_info("attached to %s (bridge protocol %u, up to %u jobs per context)", node,
+		hello.version, hello.max_jobs);
 	return fd;
 }
 

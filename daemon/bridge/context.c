@@ -332,6 +332,36 @@ static void dv_fail_job_msg(int bridge_fd, const uint8_t *msg)
 	dv_bridge_complete(bridge_fd, job.job_id, DV_STATUS_ERROR, 0);
 }
 
+/*
+ * The stream stopped: the module waits for every job of it that we hold
+ * before it gives the client its buffers back. Jobs not started end now,
+ * with ERROR and without a write to their CAPTURE buffers; the one being
+ * decoded ends when it is done.
+ */
+static void dv_context_cancel_jobs(struct dv_context *ctx)
+{
+	struct dv_item *item, **p, *cancelled = NULL, **tail = &cancelled;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (p = &ctx->head; (item = *p);) {
+		if (item->kind != DV_ITEM_JOB) {
+			p = &item->next;
+			continue;
+		}
+		*p = item->next;
+		item->next = NULL;
+		*tail = item;
+		tail = &item->next;
+	}
+	ctx->tail = p;
+	pthread_mutex_unlock(&ctx->lock);
+	while ((item = cancelled)) {
+		cancelled = item->next;
+		dv_fail_job_msg(ctx->bridge_fd, item->msg);
+		free(item);
+	}
+}
+
 void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
 {
 	struct dv_msg_header hdr;
@@ -363,8 +393,10 @@ void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
 		break;
 	case DV_MSG_STREAM_OFF:
 		ctx = dv_context_find(hdr.ctx_id);
-		if (ctx)
+		if (ctx) {
+			dv_context_cancel_jobs(ctx);
 			dv_context_push_kind(ctx, DV_ITEM_RESET);
+		}
 		break;
 	case DV_MSG_CTX_CLOSE:
 		dv_context_close(hdr.ctx_id);

@@ -8,7 +8,9 @@
  * known ones with wrong sizes and pointers; says hello again; writes into,
  * closes and leaks the CAPTURE dmabufs it gets; detaches and re-attaches.
  * The module must refuse what is wrong, keep what is right, and its
- * clients must see every request complete.
+ * clients must see every request complete. A daemon process the module's
+ * watchdog kills (for sitting on jobs) is replaced by a new one, as systemd
+ * would, until the run's calls are made.
  *
  * usage: bridge-fuzz SEED MESSAGES [NODE]
  * Prints a table of what it did and what the module answered; exits 1 if
@@ -24,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daedalus_v4l2_bridge.h"
@@ -40,9 +44,21 @@ static const char *const op_names[OP_COUNT] = {
 	"complete with garbage", "complete a job never sent", "unknown/malformed ioctl",
 	"hello again", "read/write/mmap the node", "detach and re-attach",
 };
-/* Per op: calls made, accepted, refused. */
-static unsigned long long made[OP_COUNT], accepted[OP_COUNT];
-static int failures;
+/*
+ * What every daemon process of the run counts, in memory shared across the
+ * fork()s: the module kills a daemon that sits on its jobs (per op: calls
+ * made, accepted; failures; what was received).
+ */
+static struct tally {
+	unsigned long long made[OP_COUNT], accepted[OP_COUNT];
+	unsigned long long jobs_seen, fds_seen;
+	int failures;
+} *tally;
+#define made		(tally->made)
+#define accepted	(tally->accepted)
+#define failures	(tally->failures)
+#define jobs_seen	(tally->jobs_seen)
+#define fds_seen	(tally->fds_seen)
 
 struct job {
 	uint64_t id;
@@ -53,7 +69,6 @@ static struct job live[KEEP_JOBS], ended[KEEP_JOBS];
 static unsigned int n_live, n_ended;
 static int fds[KEEP_FDS];
 static unsigned int n_fds;
-static unsigned long long jobs_seen, fds_seen;
 
 static uint64_t rng;
 
@@ -195,9 +210,9 @@ static void do_complete(int fd, enum op op)
 			return;
 		i = below(n_live);
 		c.job_id = live[i].id;
-		/* Mostly what a good daemon says, in either order. */
+		/* Mostly what a good daemon says. */
 		switch (below(4)) {
-		case 0: c.status = DV_STATUS_SRC_CONSUMED; break;
+		case 0:
 		case 1: c.status = DV_STATUS_ERROR; break;
 		default:
 			c.status = DV_STATUS_HAS_PIXELS;
@@ -226,8 +241,9 @@ static void do_complete(int fd, enum op op)
 			c.bytesused = below(2) ? 0 : live[i].capture_size + 1 + below(1 << 20);
 			must_refuse = 1;
 			break;
-		default:
-			c.status = DV_STATUS_SRC_CONSUMED;
+		default:	/* protocol 1's SRC_CONSUMED, gone in 2 */
+			c.status = 1;
+			must_refuse = 1;
 		}
 		break;
 	default:	/* OP_COMPLETE_NEVER: ids far beyond any the module made */
@@ -245,12 +261,8 @@ static void do_complete(int fd, enum op op)
 		       (unsigned long long)c.job_id, c.status, c.bytesused);
 		failures++;
 	}
-	/* The job is over unless only its OUTPUT side was: */
+	/* The job is over unless the status was unknown: */
 	if (op == OP_COMPLETE || op == OP_COMPLETE_BAD) {
-		if (r == 0 && c.status == DV_STATUS_SRC_CONSUMED)
-			return;
-		if (r && errno == EINVAL && c.status == DV_STATUS_SRC_CONSUMED)
-			return;	/* consumed twice: still live */
 		if (r && errno == EINVAL && c.status != DV_STATUS_HAS_PIXELS)
 			return;	/* unknown status: nothing happened */
 		forget_live(i);
@@ -323,28 +335,24 @@ static void do_file(int fd, uint8_t *buf)
 	}
 }
 
-int main(int argc, char **argv)
+/* One daemon process: calls until the run's count is made, or it is killed. */
+static void run_daemon(const char *node, unsigned long long total)
 {
-	const char *node = argc > 3 ? argv[3] : DV_BRIDGE_NODE;
-	unsigned long long total, sent = 0;
 	uint8_t *buf, *ro;
+	unsigned long long sent = 0;
 	int fd;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SEED MESSAGES [NODE]\n", argv[0]);
-		return 2;
-	}
-	rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ull + 1;
-	total = strtoull(argv[2], NULL, 0);
 	/* A receive buffer with an unmapped page right after it. */
 	buf = mmap(NULL, RECV_BUF + 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ro = mmap(NULL, RECV_BUF, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED || ro == MAP_FAILED)
-		return 2;
+		exit(2);
 	munmap(buf + RECV_BUF, 4096);
 	fd = bridge_open(node);
 
+	for (int i = 0; i < OP_COUNT; i++)
+		sent += made[i];
 	while (sent < total && !failures) {
 		uint32_t dice = below(1000);
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -384,12 +392,58 @@ int main(int argc, char **argv)
 			sent += made[i];
 	}
 	close(fd);
+	exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *node = argc > 3 ? argv[3] : DV_BRIDGE_NODE;
+	unsigned long long total, seed, sent = 0;
+	unsigned int killed = 0;
+	int status;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SEED MESSAGES [NODE]\n", argv[0]);
+		return 2;
+	}
+	seed = strtoull(argv[1], NULL, 0);
+	total = strtoull(argv[2], NULL, 0);
+	tally = mmap(NULL, sizeof(*tally), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (tally == MAP_FAILED)
+		return 2;
+	/*
+	 * A daemon that holds a stopped stream's jobs, or makes no progress,
+	 * is killed by the module's watchdog: then the next one attaches, as
+	 * systemd would start it, and the run goes on.
+	 */
+	for (;;) {
+		pid_t pid;
+
+		rng = (seed + killed) * 0x9e3779b97f4a7c15ull + 1;
+		pid = fork();
+		if (pid < 0)
+			return 2;
+		if (!pid)
+			run_daemon(node, total);
+		if (waitpid(pid, &status, 0) != pid)
+			return 2;
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+			killed++;
+			continue;
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status) == 2)
+			return 2;
+		break;
+	}
+	for (int i = 0; i < OP_COUNT; i++)
+		sent += made[i];
 
 	printf("%-28s %10s %10s %10s\n", "call", "made", "accepted", "refused");
 	for (int i = 0; i < OP_COUNT; i++)
 		printf("%-28s %10llu %10llu %10llu\n", op_names[i], made[i], accepted[i],
 		       made[i] - accepted[i]);
-	printf("messages: %llu, jobs received: %llu, dmabufs received: %llu, failures: %d\n",
-	       sent, jobs_seen, fds_seen, failures);
+	printf("messages: %llu, jobs received: %llu, dmabufs received: %llu, killed by the watchdog: %u, failures: %d\n",
+	       sent, jobs_seen, fds_seen, killed, failures);
 	return failures ? 1 : 0;
 }

@@ -39,6 +39,11 @@
  * usage: replay-client [--mode ffmpeg|chromium] [--deadline S] [--width W
  *                      --height H] --out FILE DUMP_DIR /dev/videoN /dev/mediaN
  *   --width/--height  the display size to write (default: the coded size)
+ *   --stop-daemon PID --stop-after N
+ *                     the no-write-after-return check instead of a decode:
+ *                     after N requests, once the daemon holds jobs, SIGSTOP
+ *                     it, STREAMOFF, note every CAPTURE buffer's contents,
+ *                     SIGCONT it; the buffers must not change after that
  * Prints "requests: N pictures: P max-wait: W s" and exits 1 if a check
  * failed.
  */
@@ -50,6 +55,7 @@
 #include <linux/media.h>
 #include <linux/videodev2.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +77,7 @@ static unsigned int cap_t = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 
 static int failures;
 static double deadline = 2.0, max_wait;
+static int stop_pid, stop_after = -1;
 
 #define FAIL(...) do { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } while (0)
 
@@ -763,6 +770,70 @@ static int write_pictures(const char *path)
 	return written;
 }
 
+/* The module's count of jobs the daemon holds (debugfs). */
+static int jobs_with_daemon(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/daedalus-v4l2/stats", "r");
+	char key[64];
+	long v;
+	int n = -1;
+
+	while (f && fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, "jobs_with_daemon:"))
+			n = v;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static uint64_t capture_hash(unsigned int index)
+{
+	const uint8_t *p = dev.cap[index].map;
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < dev.cap[index].size; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/*
+ * A daemon stopped while it holds jobs, then the client's STREAMOFF: once
+ * STREAMOFF returns the buffers are the client's, and must stay as they
+ * are when the daemon runs again.
+ */
+static int check_no_write_after_streamoff(void)
+{
+	uint64_t before[MAX_CAPTURE];
+	double t0, took;
+	int changed = 0;
+
+	for (t0 = now(); jobs_with_daemon() < 1; usleep(5000))
+		if (now() - t0 > 10) {
+			FAIL("the daemon took no job within 10 s");
+			return -1;
+		}
+	if (kill(stop_pid, SIGSTOP)) {
+		FAIL("SIGSTOP %d: %s", stop_pid, strerror(errno));
+		return -1;
+	}
+	printf("daemon %d stopped holding %d jobs\n", stop_pid, jobs_with_daemon());
+	t0 = now();
+	if (xioctl(dev.fd, VIDIOC_STREAMOFF, &out_t) || xioctl(dev.fd, VIDIOC_STREAMOFF, &cap_t))
+		FAIL("STREAMOFF: %s", strerror(errno));
+	took = now() - t0;
+	for (unsigned int i = 0; i < dev.n_capture; i++)
+		before[i] = capture_hash(i);
+	kill(stop_pid, SIGCONT);
+	usleep(1500 * 1000);
+	for (unsigned int i = 0; i < dev.n_capture; i++)
+		changed += capture_hash(i) != before[i];
+	if (changed)
+		FAIL("%d CAPTURE buffers were written after STREAMOFF returned them", changed);
+	printf("STREAMOFF returned in %.2f s; %u CAPTURE buffers, %d changed after\n",
+	       took, dev.n_capture, changed);
+	return changed ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *mode = "ffmpeg";
@@ -782,12 +853,17 @@ int main(int argc, char **argv)
 			h = atoi(argv[a + 1]);
 		else if (!strcmp(argv[a], "--out"))
 			out = argv[a + 1];
+		else if (!strcmp(argv[a], "--stop-daemon"))
+			stop_pid = atoi(argv[a + 1]);
+		else if (!strcmp(argv[a], "--stop-after"))
+			stop_after = atoi(argv[a + 1]);
 		else
 			break;
 	}
 	if (argc - a != 3 || !out || (strcmp(mode, "ffmpeg") && strcmp(mode, "chromium"))) {
 		fprintf(stderr, "usage: replay-client [--mode ffmpeg|chromium] [--deadline S] "
-			"[--width W --height H] --out FILE DUMP_DIR /dev/videoN /dev/mediaN\n");
+			"[--width W --height H] [--stop-daemon PID --stop-after N] --out FILE "
+			"DUMP_DIR /dev/videoN /dev/mediaN\n");
 		return 2;
 	}
 	dev.chromium = !strcmp(mode, "chromium");
@@ -812,9 +888,12 @@ int main(int argc, char **argv)
 		FAIL("STREAMON: %s", strerror(errno));
 		return 1;
 	}
-	for (int i = 0; i < n_jobs && !failures; i++)
+	for (int i = 0; i < n_jobs && !failures; i++) {
+		if (stop_pid && i == stop_after)
+			return check_no_write_after_streamoff() ? 1 : 0;
 		if (submit(i))
 			break;
+	}
 	for (int s; !failures && (s = oldest_slot()) >= 0;)
 		if (reap(s))
 			break;

@@ -7,13 +7,17 @@
 # naming. Every picture must land in the CAPTURE buffer queued with its
 # request and, in display order, be MD5-identical to FFmpeg's software
 # decode; no request may take longer than the client's 2 s poll. One replay
-# runs beside a second decode.
+# runs beside a second decode. Last, no write after return: the daemon is
+# stopped (SIGSTOP) while it holds jobs and the client stops streaming; the
+# module must not hand the CAPTURE buffers back until they are safe (it
+# kills the daemon that does not give its jobs back in time), and they must
+# not change when the daemon runs again.
 . /mnt/proj/tests/vm/lib.sh
 
 H264_CLIPS="cbp_cavlc main_cabac_bpyramid slices4_b crop_174x98 open_gop refs16_p"
 VP9_CLIPS="p0_basic p0_altref p0_odd_175x99 p0_keyint p2_altref"
 
-load_module
+load_module job_timeout_ms=3000
 video=$(video_node daedalus-v4l2)
 media=$(media_node daedalus-v4l2)
 build_client replay-client
@@ -72,6 +76,22 @@ sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/replay-beside \
 beside=$!
 replay "$CORPUS" main_cabac_bpyramid ffmpeg || rc=1
 wait $beside || { cat /tmp/replay-beside.txt; say "FAIL: the decode beside the replay"; rc=1; }
+
+say "no write after STREAMOFF"
+if /tmp/replay-client --stop-daemon "$DAEMON_PID" --stop-after 4 --out /tmp/stop.raw \
+	/tmp/dump-main_cabac_bpyramid "$video" "$media" >/tmp/stop.log 2>&1; then
+	say "$(tail -n 1 /tmp/stop.log)"
+else
+	cat /tmp/stop.log
+	say "FAIL: CAPTURE buffers changed after STREAMOFF, or STREAMOFF failed"
+	rc=1
+fi
+wait_for 8 sh -c "! kill -0 $DAEMON_PID 2>/dev/null" ||
+	{ say "FAIL: the daemon that kept its jobs is still there"; rc=1; kill -KILL "$DAEMON_PID"; }
+wait "$DAEMON_PID" 2>/dev/null || true
+nothing_left 5
+start_daemon
+replay "$CORPUS" crop_174x98 ffmpeg || rc=1
 
 stop_daemon
 nothing_left 5
