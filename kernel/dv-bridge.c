@@ -305,6 +305,8 @@ static int dv_bridge_open(struct inode *inode, struct file *file)
 	if (dev->bridge.daemon) {
 		ret = -EBUSY;
 	} else {
+		/* misc_open() holds misc_mtx: the node is not going away. */
+		dv_dev_get(dev);
 		dev->bridge.daemon = file;
 		dev->bridge.daemon_pid = get_pid(task_tgid(current));
 		dev->bridge.ready = false;
@@ -341,6 +343,7 @@ static int dv_bridge_release(struct inode *inode, struct file *file)
 	wake_up_all(&dev->bridge.detached);
 	dev_info(dev->v4l2_dev.dev, "bridge: daemon detached%s\n",
 		 was_dead ? " (killed: it had stopped making progress)" : "");
+	dv_dev_put(dev);
 	return 0;
 }
 
@@ -840,6 +843,12 @@ static const struct file_operations dv_bridge_fops = {
 	.llseek		= noop_llseek,
 };
 
+/**
+ * dv_bridge_init() - set up the bridge's state
+ * @dev: the device
+ *
+ * Return: 0.
+ */
 int dv_bridge_init(struct dv_dev *dev)
 {
 	struct dv_bridge *b = &dev->bridge;
@@ -854,12 +863,36 @@ int dv_bridge_init(struct dv_dev *dev)
 	b->misc.name = DV_NAME;
 	b->misc.fops = &dv_bridge_fops;
 	b->misc.mode = 0600;
-	return misc_register(&b->misc);
+	return 0;
 }
 
-void dv_bridge_exit(struct dv_dev *dev)
+/**
+ * dv_bridge_register() - create /dev/daedalus-v4l2
+ * @dev: the device
+ *
+ * Return: 0 or a negative errno.
+ */
+int dv_bridge_register(struct dv_dev *dev)
+{
+	return misc_register(&dev->bridge.misc);
+}
+
+/**
+ * dv_bridge_unregister() - remove the node; an attached daemon's file
+ * keeps the device until it closes
+ * @dev: the device
+ */
+void dv_bridge_unregister(struct dv_dev *dev)
 {
 	misc_deregister(&dev->bridge.misc);
+}
+
+/**
+ * dv_bridge_free() - the device goes: nothing uses the bridge any more
+ * @dev: the device
+ */
+void dv_bridge_free(struct dv_dev *dev)
+{
 	cancel_delayed_work_sync(&dev->bridge.watchdog);
 	dv_notes_drop(dev);
 }

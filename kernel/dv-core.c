@@ -4,6 +4,7 @@
  * with a media controller and the Request API, and manages its contexts.
  */
 
+#include <linux/kref.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -104,13 +105,55 @@ static const struct v4l2_file_operations dv_fops = {
 	.mmap		= v4l2_m2m_fop_mmap,
 };
 
+/*
+ * The device outlives its platform device: it goes with the last of the
+ * video node's references (open files) and the daemon's bridge file, so an
+ * unbind with files open frees nothing under them.
+ */
+static void dv_dev_free(struct kref *ref)
+{
+	struct dv_dev *dev = container_of(ref, struct dv_dev, ref);
+
+	dv_bridge_free(dev);
+	v4l2_m2m_release(dev->m2m_dev);
+	media_device_cleanup(&dev->mdev);
+	v4l2_device_unregister(&dev->v4l2_dev);
+	dv_jobs_exit(dev);
+	ida_destroy(&dev->ctx_ida);
+	kfree(dev);
+}
+
+/**
+ * dv_dev_get() - keep the device for a file that uses it
+ * @dev: the device
+ */
+void dv_dev_get(struct dv_dev *dev)
+{
+	kref_get(&dev->ref);
+}
+
+/**
+ * dv_dev_put() - drop a reference taken with dv_dev_get(), or the video
+ * node's
+ * @dev: the device
+ */
+void dv_dev_put(struct dv_dev *dev)
+{
+	kref_put(&dev->ref, dv_dev_free);
+}
+
+static void dv_vfd_release(struct video_device *vfd)
+{
+	dv_dev_put(container_of(vfd, struct dv_dev, vfd));
+}
+
 static const struct video_device dv_videodev = {
 	.name		= DV_NAME,
 	.vfl_dir	= VFL_DIR_M2M,
 	.fops		= &dv_fops,
 	.ioctl_ops	= &dv_ioctl_ops,
 	.minor		= -1,
-	.release	= video_device_release_empty,
+	.release	= dv_vfd_release,
 	.device_caps	= V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_STREAMING,
 };
 
@@ -124,14 +167,15 @@ static int dv_probe(struct platform_device *pdev)
 	struct dv_dev *dev;
 	int ret;
 
-	dev = devm_kzalloc(&pdev->dev, sizeof(*dev), GFP_KERNEL);
+	dev = kzalloc_obj(*dev);
 	if (!dev)
 		return -ENOMEM;
+	kref_init(&dev->ref);
 	mutex_init(&dev->dev_mutex);
 	ida_init(&dev->ctx_ida);
 	ret = dv_jobs_init(dev);
 	if (ret)
-		return ret;
+		goto err_free;
 
 	ret = v4l2_device_register(&pdev->dev, &dev->v4l2_dev);
 	if (ret)
@@ -158,12 +202,19 @@ static int dv_probe(struct platform_device *pdev)
 	dev->mdev.ops = &dv_media_ops;
 	dev->v4l2_dev.mdev = &dev->mdev;
 
+	ret = dv_bridge_init(dev);
+	if (ret) {
+		v4l2_err(&dev->v4l2_dev, "setting up the bridge failed: %d\n", ret);
+		goto err_m2m;
+	}
+
 	ret = video_register_device(&dev->vfd, VFL_TYPE_VIDEO, -1);
 	if (ret) {
 		v4l2_err(&dev->v4l2_dev, "registering the video node failed: %d\n",
 			 ret);
-		goto err_m2m;
+		goto err_bridge;
 	}
+	/* From here on the video node's release frees the device. */
 
 	ret = v4l2_m2m_register_media_controller(dev->m2m_dev, &dev->vfd,
 						 MEDIA_ENT_F_PROC_VIDEO_DECODER);
@@ -180,7 +231,7 @@ static int dv_probe(struct platform_device *pdev)
 		goto err_mc;
 	}
 
-	ret = dv_bridge_init(dev);
+	ret = dv_bridge_register(dev);
 	if (ret) {
 		v4l2_err(&dev->v4l2_dev, "registering %s failed: %d\n",
 			 DV_BRIDGE_NODE, ret);
@@ -198,6 +249,9 @@ err_mc:
 	v4l2_m2m_unregister_media_controller(dev->m2m_dev);
 err_vfd:
 	video_unregister_device(&dev->vfd);
+	return ret;
+err_bridge:
+	dv_bridge_free(dev);
 err_m2m:
 	media_device_cleanup(&dev->mdev);
 	v4l2_m2m_release(dev->m2m_dev);
@@ -205,24 +259,26 @@ err_v4l2:
 	v4l2_device_unregister(&dev->v4l2_dev);
 err_jobs:
 	dv_jobs_exit(dev);
+err_free:
 	ida_destroy(&dev->ctx_ida);
+	kfree(dev);
 	return ret;
 }
 
+/*
+ * Unbind: the nodes go away; files still open keep the device (their calls
+ * fail with ENODEV) until they close.
+ */
 static void dv_remove(struct platform_device *pdev)
 {
 	struct dv_dev *dev = platform_get_drvdata(pdev);
 
 	dv_debugfs_exit(dev);
-	dv_bridge_exit(dev);
+	dv_bridge_unregister(dev);
 	media_device_unregister(&dev->mdev);
 	v4l2_m2m_unregister_media_controller(dev->m2m_dev);
+	/* Last: it may drop the last reference. */
 	video_unregister_device(&dev->vfd);
-	media_device_cleanup(&dev->mdev);
-	v4l2_m2m_release(dev->m2m_dev);
-	v4l2_device_unregister(&dev->v4l2_dev);
-	dv_jobs_exit(dev);
-	ida_destroy(&dev->ctx_ida);
 }
 
 static struct platform_driver dv_pdrv = {

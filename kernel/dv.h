@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/idr.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -181,6 +182,8 @@ struct dv_stats {
  * @bridge:		the daemon's side
  * @stats:		counters for debugfs
  * @debugfs:		debugfs directory
+ * @ref:		the video node's and the daemon's bridge file's:
+ *			the device is freed with the last (dv-core.c)
  */
 struct dv_dev {
 	struct v4l2_device v4l2_dev;
@@ -201,6 +204,7 @@ struct dv_dev {
 
 	struct dv_stats stats;
 	struct dentry *debugfs;
+	struct kref ref;
 };
 
 /**
@@ -307,6 +311,10 @@ static inline struct dv_ctx *dv_file_to_ctx(struct file *file)
 	return container_of(file->private_data, struct dv_ctx, fh);
 }
 
+/* dv-core.c */
+void dv_dev_get(struct dv_dev *dev);
+void dv_dev_put(struct dv_dev *dev);
+
 /* dv-ctrls.c */
 int dv_ctrls_init(struct dv_ctx *ctx);
 unsigned int dv_ctrls_bit_depth(struct dv_ctx *ctx,
@@ -344,7 +352,9 @@ struct dv_ctx *dv_jobs_stalled(struct dv_dev *dev, unsigned long timeout,
 
 /* dv-bridge.c */
 int dv_bridge_init(struct dv_dev *dev);
-void dv_bridge_exit(struct dv_dev *dev);
+int dv_bridge_register(struct dv_dev *dev);
+void dv_bridge_unregister(struct dv_dev *dev);
+void dv_bridge_free(struct dv_dev *dev);
 unsigned long dv_bridge_job_timeout(void);
 bool dv_bridge_ready(struct dv_dev *dev);
 void dv_bridge_job_queued(struct dv_ctx *ctx);

@@ -16,9 +16,11 @@
  *      the codec's sequence control set outside a request before CAPTURE's
  *      G_FMT is taken (for VP9 a frame control of a header not sized yet,
  *      frame_width_minus_1 = 65535, as FFmpeg sets it when it opens);
- *      four OUTPUT buffers, each tied to one request fd reused with
+ *      OUTPUT sizeimage FFmpeg's constant (4 MiB H.264, 3 MiB VP9); four
+ *      OUTPUT buffers, each tied to one request fd reused with
  *      MEDIA_REQUEST_IOC_REINIT; CAPTURE buffers created one at a time with
- *      CREATE_BUFS(count=1) after STREAMON, as the pool runs dry; OUTPUT
+ *      CREATE_BUFS(count=1), its initial pool before STREAMON (14 for H.264,
+ *      12 for VP9, as measured), more after STREAMON as it runs dry; OUTPUT
  *      timestamps {0, CAPTURE index + 1} (which repeat as CAPTURE buffers
  *      are reused) and references named by them; the OUTPUT buffer queued,
  *      then its CAPTURE buffer, then the request; up to four requests in
@@ -368,13 +370,14 @@ static int grow_capture(void)
 static int set_fmt_output(void)
 {
 	struct v4l2_format f = { .type = out_t };
-	unsigned int size = dev.coded_w * dev.coded_h * 3 / 2;
 
 	f.fmt.pix_mp.pixelformat = dev.fourcc;
 	f.fmt.pix_mp.width = dev.coded_w;
 	f.fmt.pix_mp.height = dev.coded_h;
 	f.fmt.pix_mp.num_planes = 1;
-	f.fmt.pix_mp.plane_fmt[0].sizeimage = size > 256 * 1024 ? size : 256 * 1024;
+	/* FFmpeg's buffersize constants (v4l2_request_h264.c, _vp9.c). */
+	f.fmt.pix_mp.plane_fmt[0].sizeimage = dev.codec == DV_CODEC_ID_VP9 ?
+					       3 << 20 : 4 << 20;
 	return xioctl(dev.fd, VIDIOC_S_FMT, &f) ? -errno : 0;
 }
 
@@ -407,6 +410,8 @@ static void set_initial_ctrls(void)
 		struct v4l2_ctrl_vp9_frame f = {
 			.frame_width_minus_1 = 65535, .frame_height_minus_1 = 65535,
 			.bit_depth = 8,
+			.flags = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
+				 V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING,
 		};
 		struct v4l2_ctrl_vp9_frame *first =
 			job_ctrl(j, V4L2_CID_STATELESS_VP9_FRAME, NULL);
@@ -414,6 +419,8 @@ static void set_initial_ctrls(void)
 		if (first) {
 			f.profile = first->profile;
 			f.bit_depth = first->bit_depth;
+			f.flags = first->flags & (V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
+						  V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING);
 		}
 		if (set_ctrl(dev.fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &f, sizeof(f)))
 			FAIL("setting an unsized VP9 frame outside a request: %s",
@@ -884,6 +891,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (dev.chromium && alloc_capture_fixed(refs_held() + 2))
 		return 1;
+	/* FFmpeg's initial pool, before streaming. */
+	for (int k = dev.codec == DV_CODEC_ID_VP9 ? 12 : 14; !dev.chromium && k > 0; k--)
+		if (grow_capture())
+			return 1;
 	if (xioctl(dev.fd, VIDIOC_STREAMON, &out_t) || xioctl(dev.fd, VIDIOC_STREAMON, &cap_t)) {
 		FAIL("STREAMON: %s", strerror(errno));
 		return 1;

@@ -86,8 +86,9 @@ static void check_seq(const struct seq_case *c)
 	CHECK_EQ(out.profile, s->seq_profile);
 	CHECK_EQ(out.still_picture, !!(fl & F(STILL_PICTURE)));
 	CHECK_EQ(out.reduced_still_picture_header, 0);
-	CHECK_EQ(out.max_width, s->max_frame_width_minus_1 + 1);
-	CHECK_EQ(out.max_height, s->max_frame_height_minus_1 + 1);
+	/* Canonical (sequence.c): the largest size the syntax carries. */
+	CHECK_EQ(out.max_width, 65536);
+	CHECK_EQ(out.max_height, 65536);
 	CHECK_EQ(out.hbd, s->bit_depth == 8 ? 0 : s->bit_depth == 10 ? 1 : 2);
 	if (fl & F(MONO_CHROME))
 		layout = DAV1D_PIXEL_LAYOUT_I400;
@@ -104,25 +105,59 @@ static void check_seq(const struct seq_case *c)
 	CHECK_EQ(out.intra_edge_filter, !!(fl & F(ENABLE_INTRA_EDGE_FILTER)));
 	CHECK_EQ(out.inter_intra, !!(fl & F(ENABLE_INTERINTRA_COMPOUND)));
 	CHECK_EQ(out.masked_compound, !!(fl & F(ENABLE_MASKED_COMPOUND)));
-	CHECK_EQ(out.warped_motion, !!(fl & F(ENABLE_WARPED_MOTION)));
+	/* Tools that only allow frame header syntax are always on. */
+	CHECK_EQ(out.warped_motion, 1);
 	CHECK_EQ(out.dual_filter, !!(fl & F(ENABLE_DUAL_FILTER)));
 	CHECK_EQ(out.order_hint, !!(fl & F(ENABLE_ORDER_HINT)));
 	if (fl & F(ENABLE_ORDER_HINT)) {
 		CHECK_EQ(out.order_hint_n_bits, s->order_hint_bits);
 		CHECK_EQ(out.jnt_comp, !!(fl & F(ENABLE_JNT_COMP)));
-		CHECK_EQ(out.ref_frame_mvs, !!(fl & F(ENABLE_REF_FRAME_MVS)));
+		CHECK_EQ(out.ref_frame_mvs, 1);
 	}
-	CHECK_EQ(out.super_res, !!(fl & F(ENABLE_SUPERRES)));
+	CHECK_EQ(out.super_res, 1);
 	CHECK_EQ(out.cdef, !!(fl & F(ENABLE_CDEF)));
-	CHECK_EQ(out.restoration, !!(fl & F(ENABLE_RESTORATION)));
+	CHECK_EQ(out.restoration, 1);
 	if (!(fl & F(MONO_CHROME)))
-		CHECK_EQ(out.separate_uv_delta_q, !!(fl & F(SEPARATE_UV_DELTA_Q)));
+		CHECK_EQ(out.separate_uv_delta_q, 1);
 	CHECK_EQ(out.film_grain_present, !!(fl & F(FILM_GRAIN_PARAMS_PRESENT)));
 	/* Chosen per frame, so frame headers say what each frame uses. */
 	CHECK_EQ(out.screen_content_tools, DAV1D_ADAPTIVE);
 	CHECK_EQ(out.force_integer_mv, DAV1D_ADAPTIVE);
 	CHECK_EQ(out.frame_id_numbers_present, 0);
 	CHECK_EQ(out.num_operating_points, 1);
+}
+
+/*
+ * libva-v4l2-request rebuilds SEQUENCE from each frame's VA parameters: the
+ * maximum size is the frame's, and five tools are set only when the frame
+ * uses them. libdav1d drops every reference on a sequence header that
+ * differs, so such variation must not change the bytes (every inter frame
+ * of a libva AV1 stream failed before).
+ */
+static void check_seq_canonical(void)
+{
+	struct v4l2_ctrl_av1_sequence key = {
+		.flags = SS | F(ENABLE_ORDER_HINT) | F(ENABLE_CDEF) |
+			 F(ENABLE_FILTER_INTRA),
+		.bit_depth = 8, .order_hint_bits = 7,
+		.max_frame_width_minus_1 = 175, .max_frame_height_minus_1 = 143,
+	}, inter = key;
+	uint8_t a[64], b[64];
+	size_t na = 0, nb = 0;
+
+	inter.flags |= F(ENABLE_WARPED_MOTION) | F(ENABLE_REF_FRAME_MVS) |
+		       F(ENABLE_SUPERRES) | F(ENABLE_RESTORATION) |
+		       F(SEPARATE_UV_DELTA_Q);
+	inter.max_frame_width_minus_1 = 351;
+	inter.max_frame_height_minus_1 = 287;
+	CHECK_EQ(dv_av1_write_sequence_header(&key, a, sizeof(a), &na), 0);
+	CHECK_EQ(dv_av1_write_sequence_header(&inter, b, sizeof(b), &nb), 0);
+	CHECK(na == nb && !memcmp(a, b, na),
+	      "per-frame tool flags and sizes change the sequence header");
+	/* What changes how tiles are coded still does. */
+	inter.flags &= ~F(ENABLE_FILTER_INTRA);
+	CHECK_EQ(dv_av1_write_sequence_header(&inter, b, sizeof(b), &nb), 0);
+	CHECK(na != nb || memcmp(a, b, na), "filter intra lost");
 }
 
 static void check_seq_refused(void)
@@ -357,6 +392,7 @@ int main(void)
 
 	for (i = 0; i < sizeof(seq_cases) / sizeof(seq_cases[0]); i++)
 		check_seq(&seq_cases[i]);
+	check_seq_canonical();
 	check_seq_refused();
 	check_tile_group();
 	check_show_existing_frame();

@@ -20,6 +20,8 @@
 #define DV_AV1_TILE_SIZE_BYTES		4
 #define DV_AV1_MAX_TILE_WIDTH		4096
 #define DV_AV1_MAX_TILE_AREA		(4096 * 2304)
+/* frame_width_bits and frame_height_bits of the canonical sequence header. */
+#define DV_AV1_FRAME_SIZE_BITS		16
 /* Scratch for an uncompressed header: far more than the syntax can use. */
 #define DV_AV1_HDR_SCRATCH		4096
 

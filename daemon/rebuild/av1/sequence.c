@@ -2,6 +2,20 @@
 /*
  * AV1 sequence header OBU (5.5) from V4L2_CID_STATELESS_AV1_SEQUENCE, and
  * the facts of it that frame headers are written against.
+ *
+ * The header is canonical: the same bytes for every frame of a stream,
+ * whatever per-frame variation a client puts in the control. libdav1d
+ * takes a sequence header that differs from the last one as a new sequence
+ * and drops every reference slot, and libva-v4l2-request rebuilds the
+ * control from each frame's VA parameters: the maximum frame size is that
+ * frame's size, and superres, loop restoration, warped motion, reference
+ * frame MVs and separate UV delta Q are set only when that frame uses them.
+ * Those only allow syntax in frame headers, which are written from the
+ * FRAME control (a frame that does not use a tool says so there), so they
+ * are always enabled here, and the maximum frame size is the largest the
+ * syntax can carry (every frame header carries its own size:
+ * frame_size_override_flag is always 1). Everything that changes how
+ * tiles are coded stays as the client sent it.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,24 +29,24 @@ int dv_av1_seq_info(const struct v4l2_ctrl_av1_sequence *seq,
 	const uint32_t fl = seq->flags;
 
 	memset(si, 0, sizeof(*si));
-	si->frame_width_bits = dv_av1_floor_log2(seq->max_frame_width_minus_1) + 1;
-	si->frame_height_bits = dv_av1_floor_log2(seq->max_frame_height_minus_1) + 1;
+	si->frame_width_bits = DV_AV1_FRAME_SIZE_BITS;
+	si->frame_height_bits = DV_AV1_FRAME_SIZE_BITS;
 	si->enable_order_hint = !!(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_ORDER_HINT);
 	si->order_hint_bits = si->enable_order_hint ? seq->order_hint_bits : 0;
 	if (si->enable_order_hint &&
 	    (seq->order_hint_bits < 1 || seq->order_hint_bits > 8))
 		return -EINVAL;
 	si->use_128 = !!(fl & V4L2_AV1_SEQUENCE_FLAG_USE_128X128_SUPERBLOCK);
-	si->enable_superres = !!(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_SUPERRES);
 	si->enable_cdef = !!(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_CDEF);
-	si->enable_restoration = !!(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_RESTORATION);
-	si->enable_ref_frame_mvs = si->enable_order_hint &&
-		(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_REF_FRAME_MVS);
-	si->enable_warped_motion = !!(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_WARPED_MOTION);
 	si->mono = !!(fl & V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME);
 	si->ss_x = !!(fl & V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X);
 	si->ss_y = !!(fl & V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y);
-	si->separate_uv_delta_q = !!(fl & V4L2_AV1_SEQUENCE_FLAG_SEPARATE_UV_DELTA_Q);
+	/* Tools that only allow frame header syntax: always on (see above). */
+	si->enable_superres = 1;
+	si->enable_restoration = 1;
+	si->enable_warped_motion = 1;
+	si->enable_ref_frame_mvs = si->enable_order_hint;
+	si->separate_uv_delta_q = !si->mono;
 	si->film_grain = !!(fl & V4L2_AV1_SEQUENCE_FLAG_FILM_GRAIN_PARAMS_PRESENT);
 	si->num_planes = si->mono ? 1 : 3;
 	if (seq->seq_profile > 2 || (seq->seq_profile == 1 && si->mono))
@@ -105,8 +119,8 @@ int dv_av1_write_sequence_header(const struct v4l2_ctrl_av1_sequence *seq,
 	dv_av1_f(&bw, 1, 0);	/* seq_tier[0] */
 	dv_av1_f(&bw, 4, si.frame_width_bits - 1);
 	dv_av1_f(&bw, 4, si.frame_height_bits - 1);
-	dv_av1_f(&bw, si.frame_width_bits, seq->max_frame_width_minus_1);
-	dv_av1_f(&bw, si.frame_height_bits, seq->max_frame_height_minus_1);
+	dv_av1_f(&bw, si.frame_width_bits, (1u << si.frame_width_bits) - 1);
+	dv_av1_f(&bw, si.frame_height_bits, (1u << si.frame_height_bits) - 1);
 	dv_av1_f(&bw, 1, 0);	/* frame_id_numbers_present_flag */
 	dv_av1_f(&bw, 1, si.use_128);
 	dv_av1_f(&bw, 1, !!(fl & V4L2_AV1_SEQUENCE_FLAG_ENABLE_FILTER_INTRA));
