@@ -374,8 +374,10 @@ void dv_fill_bridge_format(struct dv_ctx *ctx, struct dv_format *fmt);
 /* dv-h264.c */
 extern const struct dv_codec dv_h264_codec;
 
-/* VP9 and AV1: in dv-ctrls.c until they have their own files */
+/* dv-vp9.c */
 extern const struct dv_codec dv_vp9_codec;
+
+/* AV1: in dv-ctrls.c until it has its own file */
 extern const struct dv_codec dv_av1_codec;
 
 /* dv-job.c */
