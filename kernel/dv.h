@@ -377,7 +377,7 @@ extern const struct dv_codec dv_h264_codec;
 /* dv-vp9.c */
 extern const struct dv_codec dv_vp9_codec;
 
-/* AV1: in dv-ctrls.c until it has its own file */
+/* dv-av1.c */
 extern const struct dv_codec dv_av1_codec;
 
 /* dv-job.c */
