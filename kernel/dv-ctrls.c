@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daedalus-v4l2: controls. Every stateless control of H.264, VP9 and AV1,
- * the menus clients query before they stream, and the validation that keeps
- * streams we cannot decode away from the daemon.
+ * daedalus-v4l2: controls. Registers the controls of every codec, runs the
+ * codec's checks on the values a client sets, follows the stream's bit depth
+ * and takes the copy of a job's control values. What the controls of a codec
+ * are and how they are checked is in the codec's file (dv-h264.c, ...).
  */
 
 #include <linux/slab.h>
@@ -11,25 +12,22 @@
 #include "daedalus_v4l2_bridge.h"
 #include "dv.h"
 
-static const struct v4l2_ctrl_h264_sps dv_h264_sps_default = {
-	.profile_idc = 100,
-	.level_idc = 40,
-	.chroma_format_idc = 1,
-	.max_num_ref_frames = 1,
-};
-
-static const struct v4l2_ctrl_av1_sequence dv_av1_sequence_default = {
-	.flags = V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X |
-		 V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y,
-	.bit_depth = 8,
-};
-
 static struct dv_ctx *dv_ctrl_to_ctx(struct v4l2_ctrl *ctrl)
 {
 	return container_of(ctrl->handler, struct dv_ctx, hdl);
 }
 
-static bool dv_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h)
+/**
+ * dv_ctrls_size_ok() - check a picture size a control gives
+ * @ctx:	context the control belongs to
+ * @what:	the field(s), for the log
+ * @w:		width in pixels
+ * @h:		height in pixels
+ *
+ * Return: true if the device decodes pictures of @w x @h; false, with a
+ * line in the log, if not.
+ */
+bool dv_ctrls_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h)
 {
 	if (w <= DV_MAX_WIDTH && h <= DV_MAX_HEIGHT)
 		return true;
@@ -38,13 +36,20 @@ static bool dv_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h)
 	return false;
 }
 
-/*
+/**
+ * dv_ctrls_check_bit_depth() - check the bit depth a control asks for
+ * @ctx:	context the control belongs to
+ * @field:	the field, for the log
+ * @depth:	luma bit depth
+ *
  * The CAPTURE format follows the stream's bit depth. Once CAPTURE buffers
  * exist they cannot change format, so a control asking for another depth
  * is refused then instead of producing pictures nobody can read.
+ *
+ * Return: 0, or -EINVAL with a line in the log.
  */
-static int dv_check_bit_depth(struct dv_ctx *ctx, const char *field,
-			      unsigned int depth)
+int dv_ctrls_check_bit_depth(struct dv_ctx *ctx, const char *field,
+			     unsigned int depth)
 {
 	struct vb2_queue *vq;
 
@@ -63,129 +68,23 @@ static int dv_check_bit_depth(struct dv_ctx *ctx, const char *field,
 	return 0;
 }
 
-static int dv_try_h264_sps(struct dv_ctx *ctx,
-			   const struct v4l2_ctrl_h264_sps *sps)
-{
-	switch (sps->profile_idc) {
-	case 66:	/* Baseline, Constrained Baseline */
-	case 77:	/* Main */
-	case 100:	/* High */
-		break;
-	default:
-		dv_ctx_err(ctx, "H.264 SPS profile_idc %u is not supported (66, 77, 100 are)\n",
-			   sps->profile_idc);
-		return -EINVAL;
-	}
-	if (sps->chroma_format_idc != 1) {
-		dv_ctx_err(ctx, "H.264 SPS chroma_format_idc %u is not supported (4:2:0 only)\n",
-			   sps->chroma_format_idc);
-		return -EINVAL;
-	}
-	if (sps->bit_depth_luma_minus8 || sps->bit_depth_chroma_minus8) {
-		dv_ctx_err(ctx, "H.264 SPS bit_depth_luma_minus8 %u / bit_depth_chroma_minus8 %u: only 8-bit is supported\n",
-			   sps->bit_depth_luma_minus8,
-			   sps->bit_depth_chroma_minus8);
-		return -EINVAL;
-	}
-	if (!dv_size_ok(ctx, "H.264 SPS picture size",
-			(sps->pic_width_in_mbs_minus1 + 1) * 16,
-			(sps->pic_height_in_map_units_minus1 + 1) * 16 *
-			(sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY ? 1 : 2)))
-		return -EINVAL;
-	return dv_check_bit_depth(ctx, "H.264 SPS bit depth", 8);
-}
-
-static int dv_try_vp9_frame(struct dv_ctx *ctx,
-			    const struct v4l2_ctrl_vp9_frame *frame)
-{
-	const u32 subsampling = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
-				V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
-
-	if (frame->profile != 0 && frame->profile != 2) {
-		dv_ctx_err(ctx, "VP9 frame profile %u is not supported (0 and 2 are)\n",
-			   frame->profile);
-		return -EINVAL;
-	}
-	if ((frame->flags & subsampling) != subsampling) {
-		dv_ctx_err(ctx, "VP9 frame flags: only 4:2:0 subsampling is supported\n");
-		return -EINVAL;
-	}
-	if (frame->bit_depth != (frame->profile ? 10 : 8)) {
-		dv_ctx_err(ctx, "VP9 frame bit_depth %u is not supported with profile %u\n",
-			   frame->bit_depth, frame->profile);
-		return -EINVAL;
-	}
-	if (!dv_size_ok(ctx, "VP9 frame size",
-			frame->frame_width_minus_1 + 1,
-			frame->frame_height_minus_1 + 1))
-		return -EINVAL;
-	return dv_check_bit_depth(ctx, "VP9 frame bit_depth",
-				  frame->bit_depth);
-}
-
-static int dv_try_av1_sequence(struct dv_ctx *ctx,
-			       const struct v4l2_ctrl_av1_sequence *seq)
-{
-	const u32 subsampling = V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X |
-				V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y;
-
-	if (seq->seq_profile != 0) {
-		dv_ctx_err(ctx, "AV1 sequence seq_profile %u is not supported (Main only)\n",
-			   seq->seq_profile);
-		return -EINVAL;
-	}
-	if ((seq->flags & V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME) ||
-	    (seq->flags & subsampling) != subsampling) {
-		dv_ctx_err(ctx, "AV1 sequence flags: only 4:2:0 colour is supported\n");
-		return -EINVAL;
-	}
-	if (!dv_size_ok(ctx, "AV1 sequence max frame size",
-			seq->max_frame_width_minus_1 + 1,
-			seq->max_frame_height_minus_1 + 1))
-		return -EINVAL;
-	return dv_check_bit_depth(ctx, "AV1 sequence bit_depth",
-				  seq->bit_depth);
-}
-
 static int dv_try_ctrl(struct v4l2_ctrl *ctrl)
 {
 	struct dv_ctx *ctx = dv_ctrl_to_ctx(ctrl);
 
-	switch (ctrl->id) {
-	case V4L2_CID_STATELESS_H264_SPS:
-		if (ctx->coded_fmt->codec != DV_CODEC_H264)
-			return 0;
-		return dv_try_h264_sps(ctx, ctrl->p_new.p_h264_sps);
-	case V4L2_CID_STATELESS_VP9_FRAME:
-		if (ctx->coded_fmt->codec != DV_CODEC_VP9)
-			return 0;
-		return dv_try_vp9_frame(ctx, ctrl->p_new.p_vp9_frame);
-	case V4L2_CID_STATELESS_AV1_SEQUENCE:
-		if (ctx->coded_fmt->codec != DV_CODEC_AV1)
-			return 0;
-		return dv_try_av1_sequence(ctx, ctrl->p_new.p_av1_sequence);
-	}
-	return 0;
+	return ctx->codec->ops->try_ctrl(ctx, ctrl);
 }
 
 /* Bit depth asked for by the current values of @ctx's controls. */
 unsigned int dv_ctrls_bit_depth(struct dv_ctx *ctx,
-				const struct dv_coded_format *fmt)
+				const struct dv_codec *codec)
 {
 	struct v4l2_ctrl *ctrl;
 
-	switch (fmt->codec) {
-	case DV_CODEC_VP9:
-		ctrl = v4l2_ctrl_find(&ctx->hdl, V4L2_CID_STATELESS_VP9_FRAME);
-		return ctrl->p_cur.p_vp9_frame->bit_depth;
-	case DV_CODEC_AV1:
-		ctrl = v4l2_ctrl_find(&ctx->hdl,
-				      V4L2_CID_STATELESS_AV1_SEQUENCE);
-		return ctrl->p_cur.p_av1_sequence->bit_depth;
-	case DV_CODEC_H264:
-		break;
-	}
-	return 8;
+	if (!codec->depth_ctrl)
+		return 8;
+	ctrl = v4l2_ctrl_find(&ctx->hdl, codec->depth_ctrl);
+	return codec->ops->bit_depth(ctrl->p_cur);
 }
 
 static int dv_s_ctrl(struct v4l2_ctrl *ctrl)
@@ -194,20 +93,9 @@ static int dv_s_ctrl(struct v4l2_ctrl *ctrl)
 	unsigned int depth;
 	struct vb2_queue *vq;
 
-	switch (ctrl->id) {
-	case V4L2_CID_STATELESS_VP9_FRAME:
-		if (ctx->coded_fmt->codec != DV_CODEC_VP9)
-			return 0;
-		depth = ctrl->p_new.p_vp9_frame->bit_depth;
-		break;
-	case V4L2_CID_STATELESS_AV1_SEQUENCE:
-		if (ctx->coded_fmt->codec != DV_CODEC_AV1)
-			return 0;
-		depth = ctrl->p_new.p_av1_sequence->bit_depth;
-		break;
-	default:
+	if (!ctx->codec->depth_ctrl || ctrl->id != ctx->codec->depth_ctrl)
 		return 0;
-	}
+	depth = ctx->codec->ops->bit_depth(ctrl->p_new);
 
 	/*
 	 * Clients set the sequence-level control before they choose the
@@ -222,86 +110,40 @@ static int dv_s_ctrl(struct v4l2_ctrl *ctrl)
 	return 0;
 }
 
-static const struct v4l2_ctrl_ops dv_ctrl_ops = {
+/*
+ * The ops of the controls a codec checks or takes the bit depth from
+ * (dv_codec.ctrls).
+ */
+const struct v4l2_ctrl_ops dv_ctrl_ops = {
 	.try_ctrl = dv_try_ctrl,
 	.s_ctrl = dv_s_ctrl,
-};
-
-static const struct v4l2_ctrl_config dv_compound_ctrls[] = {
-	{ .id = V4L2_CID_STATELESS_H264_SPS,
-	  .p_def.p_const = &dv_h264_sps_default, .ops = &dv_ctrl_ops },
-	{ .id = V4L2_CID_STATELESS_H264_PPS },
-	{ .id = V4L2_CID_STATELESS_H264_SCALING_MATRIX },
-	{ .id = V4L2_CID_STATELESS_H264_PRED_WEIGHTS },
-	{ .id = V4L2_CID_STATELESS_H264_SLICE_PARAMS },
-	{ .id = V4L2_CID_STATELESS_H264_DECODE_PARAMS },
-	{ .id = V4L2_CID_STATELESS_VP9_FRAME, .ops = &dv_ctrl_ops },
-	{ .id = V4L2_CID_STATELESS_VP9_COMPRESSED_HDR },
-	{ .id = V4L2_CID_STATELESS_AV1_SEQUENCE,
-	  .p_def.p_const = &dv_av1_sequence_default, .ops = &dv_ctrl_ops },
-	{ .id = V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
-	  .dims = { V4L2_AV1_MAX_TILE_COUNT } },
-	{ .id = V4L2_CID_STATELESS_AV1_FRAME },
-	{ .id = V4L2_CID_STATELESS_AV1_FILM_GRAIN },
-};
-
-/**
- * struct dv_menu_ctrl - a standard menu control and the entries we offer
- * @id:		control id
- * @max:	last menu entry
- * @skip:	entries we cannot decode, as a bit mask
- * @def:	default entry
- */
-struct dv_menu_ctrl {
-	u32 id;
-	u8 max;
-	u64 skip;
-	u8 def;
-};
-
-static const struct dv_menu_ctrl dv_menu_ctrls[] = {
-	/*
-	 * libavcodec parses the slice headers itself, so whole frames in one
-	 * request is the natural mode; both start code forms are accepted.
-	 */
-	{ V4L2_CID_STATELESS_H264_DECODE_MODE,
-	  V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED,
-	  BIT(V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED),
-	  V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED },
-	{ V4L2_CID_STATELESS_H264_START_CODE,
-	  V4L2_STATELESS_H264_START_CODE_ANNEX_B, 0,
-	  V4L2_STATELESS_H264_START_CODE_ANNEX_B },
-	{ V4L2_CID_MPEG_VIDEO_H264_PROFILE, V4L2_MPEG_VIDEO_H264_PROFILE_HIGH,
-	  BIT(V4L2_MPEG_VIDEO_H264_PROFILE_EXTENDED),
-	  V4L2_MPEG_VIDEO_H264_PROFILE_HIGH },
-	{ V4L2_CID_MPEG_VIDEO_H264_LEVEL, V4L2_MPEG_VIDEO_H264_LEVEL_5_2, 0,
-	  V4L2_MPEG_VIDEO_H264_LEVEL_4_1 },
-	{ V4L2_CID_MPEG_VIDEO_VP9_PROFILE, V4L2_MPEG_VIDEO_VP9_PROFILE_2,
-	  BIT(V4L2_MPEG_VIDEO_VP9_PROFILE_1),
-	  V4L2_MPEG_VIDEO_VP9_PROFILE_0 },
-	{ V4L2_CID_MPEG_VIDEO_VP9_LEVEL, V4L2_MPEG_VIDEO_VP9_LEVEL_5_2, 0,
-	  V4L2_MPEG_VIDEO_VP9_LEVEL_4_0 },
-	{ V4L2_CID_MPEG_VIDEO_AV1_PROFILE, V4L2_MPEG_VIDEO_AV1_PROFILE_MAIN, 0,
-	  V4L2_MPEG_VIDEO_AV1_PROFILE_MAIN },
-	{ V4L2_CID_MPEG_VIDEO_AV1_LEVEL, V4L2_MPEG_VIDEO_AV1_LEVEL_5_3, 0,
-	  V4L2_MPEG_VIDEO_AV1_LEVEL_4_0 },
 };
 
 int dv_ctrls_init(struct dv_ctx *ctx)
 {
 	struct v4l2_ctrl_handler *hdl = &ctx->hdl;
-	unsigned int i;
+	const struct dv_codec *codec;
+	unsigned int nr_ctrls = 0;
+	unsigned int i, j;
 
-	v4l2_ctrl_handler_init(hdl, ARRAY_SIZE(dv_compound_ctrls) +
-			       ARRAY_SIZE(dv_menu_ctrls));
+	for (i = 0; dv_codecs[i]; i++)
+		nr_ctrls += dv_codecs[i]->num_ctrls + dv_codecs[i]->num_menus;
+	v4l2_ctrl_handler_init(hdl, nr_ctrls);
 
-	for (i = 0; i < ARRAY_SIZE(dv_compound_ctrls); i++)
-		v4l2_ctrl_new_custom(hdl, &dv_compound_ctrls[i], NULL);
-	for (i = 0; i < ARRAY_SIZE(dv_menu_ctrls); i++) {
-		const struct dv_menu_ctrl *m = &dv_menu_ctrls[i];
+	/* Every codec's compound controls, then every codec's menus. */
+	for (i = 0; dv_codecs[i]; i++) {
+		codec = dv_codecs[i];
+		for (j = 0; j < codec->num_ctrls; j++)
+			v4l2_ctrl_new_custom(hdl, &codec->ctrls[j], NULL);
+	}
+	for (i = 0; dv_codecs[i]; i++) {
+		codec = dv_codecs[i];
+		for (j = 0; j < codec->num_menus; j++) {
+			const struct dv_menu_ctrl *m = &codec->menus[j];
 
-		v4l2_ctrl_new_std_menu(hdl, NULL, m->id, m->max, m->skip,
-				       m->def);
+			v4l2_ctrl_new_std_menu(hdl, NULL, m->id, m->max,
+					       m->skip, m->def);
+		}
 	}
 
 	if (hdl->error) {
@@ -328,13 +170,13 @@ static size_t dv_ctrl_max_payload(struct v4l2_ctrl *ctrl)
 /* Bytes dv_ctrls_snapshot() needs at most for @ctx's OUTPUT format. */
 size_t dv_ctrls_snapshot_size(struct dv_ctx *ctx)
 {
-	const struct dv_coded_format *fmt = ctx->coded_fmt;
+	const struct dv_codec *codec = ctx->codec;
 	size_t size = 0;
 	unsigned int i;
 
-	for (i = 0; i < fmt->num_ctrl_ids; i++) {
+	for (i = 0; i < codec->num_ctrl_ids; i++) {
 		struct v4l2_ctrl *ctrl = v4l2_ctrl_find(&ctx->hdl,
-							fmt->ctrl_ids[i]);
+							codec->ctrl_ids[i]);
 
 		size += sizeof(struct dv_ctrl_record) +
 			ALIGN(dv_ctrl_max_payload(ctrl), DV_CTRL_RECORD_ALIGN);
@@ -349,17 +191,17 @@ size_t dv_ctrls_snapshot_size(struct dv_ctx *ctx)
  */
 size_t dv_ctrls_snapshot(struct dv_ctx *ctx, u8 *buf, size_t size)
 {
-	const struct dv_coded_format *fmt = ctx->coded_fmt;
+	const struct dv_codec *codec = ctx->codec;
 	struct v4l2_ctrl *ctrls[DV_MAX_JOB_CTRLS];
 	size_t pos = 0;
 	unsigned int i;
 
 	/* v4l2_ctrl_find() takes the handler lock: look up first. */
-	for (i = 0; i < fmt->num_ctrl_ids; i++)
-		ctrls[i] = v4l2_ctrl_find(&ctx->hdl, fmt->ctrl_ids[i]);
+	for (i = 0; i < codec->num_ctrl_ids; i++)
+		ctrls[i] = v4l2_ctrl_find(&ctx->hdl, codec->ctrl_ids[i]);
 
 	mutex_lock(ctx->hdl.lock);
-	for (i = 0; i < fmt->num_ctrl_ids; i++) {
+	for (i = 0; i < codec->num_ctrl_ids; i++) {
 		struct v4l2_ctrl *ctrl = ctrls[i];
 		struct dv_ctrl_record rec = {
 			.id = ctrl->id,

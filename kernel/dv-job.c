@@ -118,7 +118,7 @@ static void dv_device_run(void *priv)
 	job->ctx = ctx;
 	job->src = src;
 	job->dst = dst;
-	job->bit_depth = dv_ctrls_bit_depth(ctx, ctx->coded_fmt);
+	job->bit_depth = dv_ctrls_bit_depth(ctx, ctx->codec);
 	job->ctrls_size = dv_ctrls_snapshot(ctx, job->ctrls, ctrls_max);
 	dv_fill_bridge_format(ctx, &job->fmt);
 

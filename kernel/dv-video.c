@@ -15,67 +15,24 @@
 #include "dv-compat.h"
 #include "dv.h"
 
-static const u32 dv_h264_ctrl_ids[] = {
-	V4L2_CID_STATELESS_H264_SPS,
-	V4L2_CID_STATELESS_H264_PPS,
-	V4L2_CID_STATELESS_H264_SCALING_MATRIX,
-	V4L2_CID_STATELESS_H264_DECODE_PARAMS,
-	V4L2_CID_STATELESS_H264_START_CODE,
+/*
+ * Every codec the device decodes, in the order VIDIOC_ENUM_FMT lists their
+ * OUTPUT formats; the first one is the default. NULL-terminated.
+ */
+const struct dv_codec *const dv_codecs[] = {
+	&dv_h264_codec,
+	&dv_vp9_codec,
+	&dv_av1_codec,
+	NULL
 };
 
-static const u32 dv_vp9_ctrl_ids[] = {
-	V4L2_CID_STATELESS_VP9_FRAME,
-	V4L2_CID_STATELESS_VP9_COMPRESSED_HDR,
-};
-
-static const u32 dv_av1_ctrl_ids[] = {
-	V4L2_CID_STATELESS_AV1_SEQUENCE,
-	V4L2_CID_STATELESS_AV1_FRAME,
-	V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
-	V4L2_CID_STATELESS_AV1_FILM_GRAIN,
-};
-
-static_assert(ARRAY_SIZE(dv_h264_ctrl_ids) <= DV_MAX_JOB_CTRLS);
-static_assert(ARRAY_SIZE(dv_vp9_ctrl_ids) <= DV_MAX_JOB_CTRLS);
-static_assert(ARRAY_SIZE(dv_av1_ctrl_ids) <= DV_MAX_JOB_CTRLS);
-
-static const struct dv_coded_format dv_coded_formats[] = {
-	{
-		.fourcc = V4L2_PIX_FMT_H264_SLICE,
-		.codec = DV_CODEC_H264,
-		.frmsize = { 16, DV_MAX_WIDTH, 16, 16, DV_MAX_HEIGHT, 16 },
-		.block = 16,
-		.ctrl_ids = dv_h264_ctrl_ids,
-		.num_ctrl_ids = ARRAY_SIZE(dv_h264_ctrl_ids),
-		.picture_ctrl = V4L2_CID_STATELESS_H264_DECODE_PARAMS,
-	},
-	{
-		.fourcc = V4L2_PIX_FMT_VP9_FRAME,
-		.codec = DV_CODEC_VP9,
-		.frmsize = { 8, DV_MAX_WIDTH, 1, 8, DV_MAX_HEIGHT, 1 },
-		.block = 8,
-		.ctrl_ids = dv_vp9_ctrl_ids,
-		.num_ctrl_ids = ARRAY_SIZE(dv_vp9_ctrl_ids),
-		.picture_ctrl = V4L2_CID_STATELESS_VP9_FRAME,
-	},
-	{
-		.fourcc = V4L2_PIX_FMT_AV1_FRAME,
-		.codec = DV_CODEC_AV1,
-		.frmsize = { 8, DV_MAX_WIDTH, 1, 8, DV_MAX_HEIGHT, 1 },
-		.block = 8,
-		.ctrl_ids = dv_av1_ctrl_ids,
-		.num_ctrl_ids = ARRAY_SIZE(dv_av1_ctrl_ids),
-		.picture_ctrl = V4L2_CID_STATELESS_AV1_FRAME,
-	},
-};
-
-const struct dv_coded_format *dv_find_coded_format(u32 fourcc)
+const struct dv_codec *dv_find_codec(u32 fourcc)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(dv_coded_formats); i++)
-		if (dv_coded_formats[i].fourcc == fourcc)
-			return &dv_coded_formats[i];
+	for (i = 0; dv_codecs[i]; i++)
+		if (dv_codecs[i]->fourcc == fourcc)
+			return dv_codecs[i];
 	return NULL;
 }
 
@@ -85,7 +42,7 @@ static u32 dv_decoded_fourcc(unsigned int bit_depth)
 }
 
 /* Clamp an OUTPUT format to what @desc accepts and size its buffers. */
-static void dv_fill_coded(const struct dv_coded_format *desc,
+static void dv_fill_coded(const struct dv_codec *desc,
 			  struct v4l2_pix_format_mplane *pix)
 {
 	const struct v4l2_frmsize_stepwise *fs = &desc->frmsize;
@@ -109,7 +66,7 @@ static void dv_fill_coded(const struct dv_coded_format *desc,
 }
 
 /* The CAPTURE format that goes with @coded at @bit_depth. */
-static void dv_fill_decoded(const struct dv_coded_format *desc,
+static void dv_fill_decoded(const struct dv_codec *desc,
 			    const struct v4l2_pix_format_mplane *coded,
 			    unsigned int bit_depth,
 			    struct v4l2_pix_format_mplane *pix)
@@ -136,23 +93,18 @@ static void dv_fill_decoded(const struct dv_coded_format *desc,
 void dv_update_decoded_format(struct dv_ctx *ctx)
 {
 	ctx->decoded.type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
-	dv_fill_decoded(ctx->coded_fmt, &ctx->coded.fmt.pix_mp,
+	dv_fill_decoded(ctx->codec, &ctx->coded.fmt.pix_mp,
 			ctx->bit_depth, &ctx->decoded.fmt.pix_mp);
 }
 
 /* The context's formats as the daemon sees them. */
 void dv_fill_bridge_format(struct dv_ctx *ctx, struct dv_format *fmt)
 {
-	static const u32 codec_ids[] = {
-		[DV_CODEC_H264] = DV_CODEC_ID_H264,
-		[DV_CODEC_VP9] = DV_CODEC_ID_VP9,
-		[DV_CODEC_AV1] = DV_CODEC_ID_AV1,
-	};
 	const struct v4l2_pix_format_mplane *out = &ctx->coded.fmt.pix_mp;
 	const struct v4l2_pix_format_mplane *cap = &ctx->decoded.fmt.pix_mp;
 
 	memset(fmt, 0, sizeof(*fmt));
-	fmt->codec = codec_ids[ctx->coded_fmt->codec];
+	fmt->codec = ctx->codec->bridge_codec;
 	fmt->bit_depth = ctx->bit_depth;
 	fmt->coded_width = out->width;
 	fmt->coded_height = out->height;
@@ -171,7 +123,7 @@ int dv_set_default_formats(struct dv_ctx *ctx)
 {
 	struct v4l2_pix_format_mplane *pix = &ctx->coded.fmt.pix_mp;
 
-	ctx->coded_fmt = &dv_coded_formats[0];
+	ctx->codec = dv_codecs[0];
 	ctx->bit_depth = 8;
 	memset(&ctx->coded, 0, sizeof(ctx->coded));
 	ctx->coded.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
@@ -181,7 +133,7 @@ int dv_set_default_formats(struct dv_ctx *ctx)
 	pix->xfer_func = V4L2_XFER_FUNC_DEFAULT;
 	pix->ycbcr_enc = V4L2_YCBCR_ENC_DEFAULT;
 	pix->quantization = V4L2_QUANTIZATION_DEFAULT;
-	dv_fill_coded(ctx->coded_fmt, pix);
+	dv_fill_coded(ctx->codec, pix);
 	dv_update_decoded_format(ctx);
 	return 0;
 }
@@ -199,10 +151,15 @@ static int dv_querycap(struct file *file, void *priv,
 static int dv_enum_fmt_out(struct file *file, void *priv,
 			   struct v4l2_fmtdesc *f)
 {
-	if (f->index >= ARRAY_SIZE(dv_coded_formats))
-		return -EINVAL;
-	f->pixelformat = dv_coded_formats[f->index].fourcc;
-	return 0;
+	unsigned int i;
+
+	for (i = 0; dv_codecs[i]; i++) {
+		if (i == f->index) {
+			f->pixelformat = dv_codecs[i]->fourcc;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int dv_enum_fmt_cap(struct file *file, void *priv,
@@ -220,11 +177,11 @@ static int dv_enum_fmt_cap(struct file *file, void *priv,
 static int dv_enum_framesizes(struct file *file, void *priv,
 			      struct v4l2_frmsizeenum *fsize)
 {
-	const struct dv_coded_format *desc;
+	const struct dv_codec *desc;
 
 	if (fsize->index)
 		return -EINVAL;
-	desc = dv_find_coded_format(fsize->pixel_format);
+	desc = dv_find_codec(fsize->pixel_format);
 	if (!desc)
 		return -EINVAL;
 	fsize->type = V4L2_FRMSIZE_TYPE_STEPWISE;
@@ -248,11 +205,11 @@ static int dv_try_fmt_out(struct file *file, void *priv,
 			  struct v4l2_format *f)
 {
 	struct v4l2_pix_format_mplane *pix = &f->fmt.pix_mp;
-	const struct dv_coded_format *desc;
+	const struct dv_codec *desc;
 
-	desc = dv_find_coded_format(pix->pixelformat);
+	desc = dv_find_codec(pix->pixelformat);
 	if (!desc)
-		desc = &dv_coded_formats[0];
+		desc = dv_codecs[0];
 	dv_fill_coded(desc, pix);
 	return 0;
 }
@@ -262,7 +219,7 @@ static int dv_try_fmt_cap(struct file *file, void *priv,
 {
 	struct dv_ctx *ctx = dv_file_to_ctx(file);
 
-	dv_fill_decoded(ctx->coded_fmt, &ctx->coded.fmt.pix_mp,
+	dv_fill_decoded(ctx->codec, &ctx->coded.fmt.pix_mp,
 			ctx->bit_depth, &f->fmt.pix_mp);
 	return 0;
 }
@@ -292,9 +249,9 @@ static int dv_s_fmt_out(struct file *file, void *priv, struct v4l2_format *f)
 	}
 
 	ctx->coded = *f;
-	ctx->coded_fmt = dv_find_coded_format(pix->pixelformat);
+	ctx->codec = dv_find_codec(pix->pixelformat);
 	if (!vb2_is_busy(cap_vq))
-		ctx->bit_depth = dv_ctrls_bit_depth(ctx, ctx->coded_fmt);
+		ctx->bit_depth = dv_ctrls_bit_depth(ctx, ctx->codec);
 	dv_update_decoded_format(ctx);
 	/*
 	 * Not sent from the control path (the handler lock is held there);
@@ -554,11 +511,11 @@ int dv_request_validate(struct media_request *req)
 		dv_ctx_err(ctx, "request has no controls\n");
 		return -ENOENT;
 	}
-	ret = v4l2_ctrl_request_hdl_ctrl_find(hdl, ctx->coded_fmt->picture_ctrl) ?
+	ret = v4l2_ctrl_request_hdl_ctrl_find(hdl, ctx->codec->picture_ctrl) ?
 	      0 : -ENOENT;
 	if (ret)
 		dv_ctx_err(ctx, "request lacks control %#x, which describes the picture\n",
-			   ctx->coded_fmt->picture_ctrl);
+			   ctx->codec->picture_ctrl);
 	v4l2_ctrl_request_hdl_put(hdl);
 	if (ret)
 		return ret;

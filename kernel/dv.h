@@ -31,7 +31,7 @@
 #define DV_STRIDE_ALIGN		64
 #define DV_OUTPUT_MIN_SIZE	SZ_512K
 #define DV_OUTPUT_MAX_SIZE	SZ_64M
-/* Most controls one codec's job carries (dv_coded_format.ctrl_ids). */
+/* Most controls one codec's job carries (dv_codec.ctrl_ids). */
 #define DV_MAX_JOB_CTRLS	8
 
 /*
@@ -49,31 +49,73 @@
 				    ##__VA_ARGS__);			\
 	} while (0)
 
-enum dv_codec {
-	DV_CODEC_H264,
-	DV_CODEC_VP9,
-	DV_CODEC_AV1,
+struct dv_ctx;
+
+/**
+ * struct dv_menu_ctrl - a standard menu control and the entries we offer
+ * @id:		control id
+ * @max:	last menu entry
+ * @skip:	entries we cannot decode, as a bit mask
+ * @def:	default entry
+ */
+struct dv_menu_ctrl {
+	u32 id;
+	u8 max;
+	u64 skip;
+	u8 def;
 };
 
 /**
- * struct dv_coded_format - an OUTPUT (bitstream) format the device accepts
+ * struct dv_codec_ops - what a codec checks and derives from its controls
+ * @try_ctrl:	checks the new value of @ctrl, one of the controls whose
+ *		config has dv_ctrl_ops, while the codec is the context's
+ *		OUTPUT format; returns 0 for controls it does not check and
+ *		says why it refuses one with dv_ctx_err()
+ * @bit_depth:	the luma bit depth @val, a value of dv_codec.depth_ctrl,
+ *		asks for; unused (may be NULL) without a depth_ctrl
+ */
+struct dv_codec_ops {
+	int (*try_ctrl)(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl);
+	unsigned int (*bit_depth)(union v4l2_ctrl_ptr val);
+};
+
+/**
+ * struct dv_codec - a codec: its OUTPUT (bitstream) format and controls
  * @fourcc:		V4L2 pixel format of the bitstream
- * @codec:		codec it carries
+ * @bridge_codec:	DV_CODEC_ID_* the daemon knows the codec by
  * @frmsize:		coded sizes accepted on OUTPUT
  * @block:		alignment of the CAPTURE width and height (the
  *			codec's block size)
  * @ctrl_ids:		controls whose values a job carries to the daemon
  * @num_ctrl_ids:	number of entries in @ctrl_ids
  * @picture_ctrl:	the per-picture control every request must carry
+ * @depth_ctrl:		the sequence-level control the stream's bit depth
+ *			follows, or 0 when the codec is decoded at 8 bits only
+ * @ctrls:		the codec's compound controls; those that need checks
+ *			or set the bit depth have &dv_ctrl_ops
+ * @num_ctrls:		number of entries in @ctrls
+ * @menus:		the codec's menu controls
+ * @num_menus:		number of entries in @menus
+ * @ops:		checks and derivations
+ *
+ * Every context has the controls of every codec, since its OUTPUT format
+ * can change. Each codec has one file, dv-<codec>.c, that defines its
+ * descriptor; dv_codecs[] lists them.
  */
-struct dv_coded_format {
+struct dv_codec {
 	u32 fourcc;
-	enum dv_codec codec;
+	u32 bridge_codec;
 	struct v4l2_frmsize_stepwise frmsize;
 	unsigned int block;
 	const u32 *ctrl_ids;
 	unsigned int num_ctrl_ids;
 	u32 picture_ctrl;
+	u32 depth_ctrl;
+	const struct v4l2_ctrl_config *ctrls;
+	unsigned int num_ctrls;
+	const struct dv_menu_ctrl *menus;
+	unsigned int num_menus;
+	const struct dv_codec_ops *ops;
 };
 
 /**
@@ -214,7 +256,7 @@ struct dv_dev {
  * @id:			context id, unique while the module is loaded
  * @hdl:		controls of this context
  * @vb_mutex:		lock of both vb2 queues
- * @coded_fmt:		current OUTPUT format description
+ * @codec:		codec of the current OUTPUT format
  * @coded:		OUTPUT format
  * @decoded:		CAPTURE format, derived from @coded and @bit_depth
  * @bit_depth:		luma bit depth of the stream (8 or 10)
@@ -245,7 +287,7 @@ struct dv_ctx {
 	struct v4l2_ctrl_handler hdl;
 	struct mutex vb_mutex;	/* see kernel-doc */
 
-	const struct dv_coded_format *coded_fmt;
+	const struct dv_codec *codec;
 	struct v4l2_format coded;
 	struct v4l2_format decoded;
 	unsigned int bit_depth;
@@ -316,21 +358,35 @@ void dv_dev_get(struct dv_dev *dev);
 void dv_dev_put(struct dv_dev *dev);
 
 /* dv-ctrls.c */
+extern const struct v4l2_ctrl_ops dv_ctrl_ops;
 int dv_ctrls_init(struct dv_ctx *ctx);
+bool dv_ctrls_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h);
+int dv_ctrls_check_bit_depth(struct dv_ctx *ctx, const char *field,
+			     unsigned int depth);
 unsigned int dv_ctrls_bit_depth(struct dv_ctx *ctx,
-				const struct dv_coded_format *fmt);
+				const struct dv_codec *codec);
 size_t dv_ctrls_snapshot_size(struct dv_ctx *ctx);
 size_t dv_ctrls_snapshot(struct dv_ctx *ctx, u8 *buf, size_t size);
 
 /* dv-video.c */
+extern const struct dv_codec *const dv_codecs[];
 extern const struct v4l2_ioctl_ops dv_ioctl_ops;
 int dv_queue_init(void *priv, struct vb2_queue *src_vq,
 		  struct vb2_queue *dst_vq);
 int dv_set_default_formats(struct dv_ctx *ctx);
 void dv_update_decoded_format(struct dv_ctx *ctx);
-const struct dv_coded_format *dv_find_coded_format(u32 fourcc);
+const struct dv_codec *dv_find_codec(u32 fourcc);
 int dv_request_validate(struct media_request *req);
 void dv_fill_bridge_format(struct dv_ctx *ctx, struct dv_format *fmt);
+
+/* dv-h264.c */
+extern const struct dv_codec dv_h264_codec;
+
+/* dv-vp9.c */
+extern const struct dv_codec dv_vp9_codec;
+
+/* dv-av1.c */
+extern const struct dv_codec dv_av1_codec;
 
 /* dv-job.c */
 extern const struct v4l2_m2m_ops dv_m2m_ops;
