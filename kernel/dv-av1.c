@@ -49,21 +49,36 @@ static int dv_try_av1_sequence(struct dv_ctx *ctx,
 				V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y;
 
 	if (seq->seq_profile != 0) {
-		dv_ctx_err(ctx, "AV1 sequence seq_profile %u is not supported (Main only)\n",
+		dv_ctx_dbg(ctx, "AV1 sequence seq_profile %u is not supported (Main only)\n",
 			   seq->seq_profile);
 		return -EINVAL;
 	}
 	if ((seq->flags & V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME) ||
 	    (seq->flags & subsampling) != subsampling) {
-		dv_ctx_err(ctx, "AV1 sequence flags: only 4:2:0 colour is supported\n");
+		dv_ctx_dbg(ctx, "AV1 sequence flags: only 4:2:0 colour is supported\n");
 		return -EINVAL;
 	}
-	if (!dv_ctrls_size_ok(ctx, "AV1 sequence max frame size",
-			      seq->max_frame_width_minus_1 + 1,
-			      seq->max_frame_height_minus_1 + 1))
-		return -EINVAL;
 	return dv_ctrls_check_bit_depth(ctx, "AV1 sequence bit_depth",
 					seq->bit_depth);
+}
+
+/* The frame's own size: a client may give the sequence's maximum as that. */
+static int dv_av1_check_run(struct dv_ctx *ctx, const struct dv_job *job)
+{
+	const struct v4l2_ctrl_av1_frame *frame = dv_job_ctrl(job, V4L2_CID_STATELESS_AV1_FRAME,
+							 sizeof(*frame));
+
+	if (!frame)
+		return 0;
+
+	if (!dv_ctrls_size_fits(ctx, "AV1 frame size",
+				frame->upscaled_width,
+				frame->frame_height_minus_1 + 1) ||
+	    !dv_ctrls_size_fits(ctx, "AV1 frame size",
+				frame->frame_width_minus_1 + 1,
+				frame->frame_height_minus_1 + 1))
+		return -EINVAL;
+	return 0;
 }
 
 static int dv_av1_try_ctrl(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl)
@@ -80,6 +95,7 @@ static unsigned int dv_av1_bit_depth(union v4l2_ctrl_ptr val)
 
 static const struct dv_codec_ops dv_av1_ops = {
 	.try_ctrl = dv_av1_try_ctrl,
+	.check_run = dv_av1_check_run,
 	.bit_depth = dv_av1_bit_depth,
 };
 

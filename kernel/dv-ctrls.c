@@ -18,21 +18,27 @@ static struct dv_ctx *dv_ctrl_to_ctx(struct v4l2_ctrl *ctrl)
 }
 
 /**
- * dv_ctrls_size_ok() - check a picture size a control gives
- * @ctx:	context the control belongs to
+ * dv_ctrls_size_fits() - check a request's picture size against CAPTURE
+ * @ctx:	context the request belongs to
  * @what:	the field(s), for the log
  * @w:		width in pixels
  * @h:		height in pixels
  *
- * Return: true if the device decodes pictures of @w x @h; false, with a
+ * Sizes are checked for the controls of a request only, when it runs: a
+ * control set outside a request may come from a header not sized yet
+ * (FFmpeg sets VP9's frame with 65536x65536 when it opens the decoder).
+ *
+ * Return: true if a @w x @h picture fits the CAPTURE format; false, with a
  * line in the log, if not.
  */
-bool dv_ctrls_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h)
+bool dv_ctrls_size_fits(struct dv_ctx *ctx, const char *what, u32 w, u32 h)
 {
-	if (w <= DV_MAX_WIDTH && h <= DV_MAX_HEIGHT)
+	const struct v4l2_pix_format_mplane *cap = &ctx->decoded.fmt.pix_mp;
+
+	if (w <= cap->width && h <= cap->height)
 		return true;
-	dv_ctx_err(ctx, "%s %ux%u exceeds %ux%u\n",
-		   what, w, h, DV_MAX_WIDTH, DV_MAX_HEIGHT);
+	dv_ctx_dbg(ctx, "%s %ux%u does not fit the %ux%u CAPTURE format\n",
+		   what, w, h, cap->width, cap->height);
 	return false;
 }
 
@@ -54,14 +60,14 @@ int dv_ctrls_check_bit_depth(struct dv_ctx *ctx, const char *field,
 	struct vb2_queue *vq;
 
 	if (depth != 8 && depth != 10) {
-		dv_ctx_err(ctx, "%s: %u-bit streams are not supported\n",
+		dv_ctx_dbg(ctx, "%s: %u-bit streams are not supported\n",
 			   field, depth);
 		return -EINVAL;
 	}
 	vq = v4l2_m2m_get_vq(ctx->fh.m2m_ctx,
 			     V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE);
 	if (depth != ctx->bit_depth && vb2_is_busy(vq)) {
-		dv_ctx_err(ctx, "%s: %u bits does not match the allocated %u-bit CAPTURE buffers\n",
+		dv_ctx_dbg(ctx, "%s: %u bits does not match the allocated %u-bit CAPTURE buffers\n",
 			   field, depth, ctx->bit_depth);
 		return -EINVAL;
 	}

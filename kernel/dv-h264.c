@@ -66,27 +66,38 @@ static int dv_try_h264_sps(struct dv_ctx *ctx,
 	case 100:	/* High */
 		break;
 	default:
-		dv_ctx_err(ctx, "H.264 SPS profile_idc %u is not supported (66, 77, 100 are)\n",
+		dv_ctx_dbg(ctx, "H.264 SPS profile_idc %u is not supported (66, 77, 100 are)\n",
 			   sps->profile_idc);
 		return -EINVAL;
 	}
 	if (sps->chroma_format_idc != 1) {
-		dv_ctx_err(ctx, "H.264 SPS chroma_format_idc %u is not supported (4:2:0 only)\n",
+		dv_ctx_dbg(ctx, "H.264 SPS chroma_format_idc %u is not supported (4:2:0 only)\n",
 			   sps->chroma_format_idc);
 		return -EINVAL;
 	}
 	if (sps->bit_depth_luma_minus8 || sps->bit_depth_chroma_minus8) {
-		dv_ctx_err(ctx, "H.264 SPS bit_depth_luma_minus8 %u / bit_depth_chroma_minus8 %u: only 8-bit is supported\n",
+		dv_ctx_dbg(ctx, "H.264 SPS bit_depth_luma_minus8 %u / bit_depth_chroma_minus8 %u: only 8-bit is supported\n",
 			   sps->bit_depth_luma_minus8,
 			   sps->bit_depth_chroma_minus8);
 		return -EINVAL;
 	}
-	if (!dv_ctrls_size_ok(ctx, "H.264 SPS picture size",
-			      (sps->pic_width_in_mbs_minus1 + 1) * 16,
-			      (sps->pic_height_in_map_units_minus1 + 1) * 16 *
-			      (sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY ? 1 : 2)))
-		return -EINVAL;
 	return dv_ctrls_check_bit_depth(ctx, "H.264 SPS bit depth", 8);
+}
+
+static int dv_h264_check_run(struct dv_ctx *ctx, const struct dv_job *job)
+{
+	const struct v4l2_ctrl_h264_sps *sps = dv_job_ctrl(job, V4L2_CID_STATELESS_H264_SPS,
+							 sizeof(*sps));
+
+	if (!sps)
+		return 0;
+
+	if (!dv_ctrls_size_fits(ctx, "H.264 SPS picture size",
+				(sps->pic_width_in_mbs_minus1 + 1) * 16,
+				(sps->pic_height_in_map_units_minus1 + 1) * 16 *
+				(sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY ? 1 : 2)))
+		return -EINVAL;
+	return 0;
 }
 
 static int dv_h264_try_ctrl(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl)
@@ -98,6 +109,7 @@ static int dv_h264_try_ctrl(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl)
 
 static const struct dv_codec_ops dv_h264_ops = {
 	.try_ctrl = dv_h264_try_ctrl,
+	.check_run = dv_h264_check_run,
 };
 
 const struct dv_codec dv_h264_codec = {

@@ -75,6 +75,29 @@ void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 	kfree(job);
 }
 
+/**
+ * dv_job_ctrl() - the value of one of a job's controls
+ * @job: the job
+ * @id: control id
+ * @size: the control's payload size
+ *
+ * Return: the payload in the job's copy, or NULL if the job has no record
+ * of @id with that size.
+ */
+const void *dv_job_ctrl(const struct dv_job *job, u32 id, size_t size)
+{
+	size_t pos = 0;
+
+	while (pos + sizeof(struct dv_ctrl_record) <= job->ctrls_size) {
+		const struct dv_ctrl_record *rec = (const void *)(job->ctrls + pos);
+
+		if (rec->id == id)
+			return rec->size == size ? rec + 1 : NULL;
+		pos += sizeof(*rec) + ALIGN(rec->size, DV_CTRL_RECORD_ALIGN);
+	}
+	return NULL;
+}
+
 /* Fail a request before it became a job. */
 static void dv_fail_request(struct dv_ctx *ctx, struct vb2_v4l2_buffer *src,
 			    struct vb2_v4l2_buffer *dst)
@@ -103,11 +126,13 @@ static void dv_device_run(void *priv)
 	v4l2_m2m_src_buf_remove_by_buf(ctx->fh.m2m_ctx, src);
 	v4l2_m2m_dst_buf_remove_by_buf(ctx->fh.m2m_ctx, dst);
 	dv_buf_copy_metadata(src, dst);
+	src->sequence = ctx->sequence_out++;
+	dst->sequence = ctx->sequence_cap++;
 	req = src->vb2_buf.req_obj.req;
 
 	ret = v4l2_ctrl_request_setup(req, &ctx->hdl);
 	if (ret) {
-		dv_ctx_err(ctx, "applying the request's controls failed: %d\n", ret);
+		dv_ctx_dbg(ctx, "applying the request's controls failed: %d\n", ret);
 		goto fail;
 	}
 
@@ -123,8 +148,13 @@ static void dv_device_run(void *priv)
 	dv_fill_bridge_format(ctx, &job->fmt);
 
 	if (job->bit_depth != ctx->bit_depth) {
-		dv_ctx_err(ctx, "request is %u-bit, CAPTURE is %u-bit\n",
+		dv_ctx_dbg(ctx, "request is %u-bit, CAPTURE is %u-bit\n",
 			   job->bit_depth, ctx->bit_depth);
+		kfree(job);
+		goto fail;
+	}
+	/* What depends on the formats is checked now, per request. */
+	if (ctx->codec->ops->check_run && ctx->codec->ops->check_run(ctx, job)) {
 		kfree(job);
 		goto fail;
 	}

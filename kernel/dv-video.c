@@ -214,13 +214,30 @@ static int dv_try_fmt_out(struct file *file, void *priv,
 	return 0;
 }
 
+/*
+ * The bit depth a CAPTURE format asks for: P010 or NV12 where the codec
+ * decodes both (a client may choose before it sets the stream's controls:
+ * libva backs a 10-bit surface so), else the stream's.
+ */
+static unsigned int dv_cap_bit_depth(struct dv_ctx *ctx, u32 fourcc)
+{
+	if (!ctx->codec->depth_ctrl)
+		return ctx->bit_depth;
+	if (fourcc == V4L2_PIX_FMT_P010)
+		return 10;
+	if (fourcc == V4L2_PIX_FMT_NV12)
+		return 8;
+	return ctx->bit_depth;
+}
+
 static int dv_try_fmt_cap(struct file *file, void *priv,
 			  struct v4l2_format *f)
 {
 	struct dv_ctx *ctx = dv_file_to_ctx(file);
 
 	dv_fill_decoded(ctx->codec, &ctx->coded.fmt.pix_mp,
-			ctx->bit_depth, &f->fmt.pix_mp);
+			dv_cap_bit_depth(ctx, f->fmt.pix_mp.pixelformat),
+			&f->fmt.pix_mp);
 	return 0;
 }
 
@@ -230,21 +247,33 @@ static int dv_s_fmt_out(struct file *file, void *priv, struct v4l2_format *f)
 	struct v4l2_m2m_ctx *m2m_ctx = ctx->fh.m2m_ctx;
 	const struct v4l2_pix_format_mplane *cur = &ctx->coded.fmt.pix_mp;
 	struct v4l2_pix_format_mplane *pix = &f->fmt.pix_mp;
-	struct vb2_queue *cap_vq;
+	struct vb2_queue *out_vq, *cap_vq;
 	int ret;
 
-	if (vb2_is_busy(v4l2_m2m_get_src_vq(m2m_ctx)))
+	/*
+	 * As hantro and cedrus: a new size while OUTPUT is not streaming,
+	 * even with buffers (the stateless resolution change); not another
+	 * codec for buffers that exist.
+	 */
+	out_vq = v4l2_m2m_get_src_vq(m2m_ctx);
+	if (vb2_is_streaming(out_vq)) {
+		dv_ctx_dbg(ctx, "OUTPUT format change refused: OUTPUT is streaming\n");
 		return -EBUSY;
+	}
 	ret = dv_try_fmt_out(file, priv, f);
 	if (ret)
 		return ret;
+	if (vb2_is_busy(out_vq) && pix->pixelformat != cur->pixelformat) {
+		dv_ctx_dbg(ctx, "OUTPUT pixelformat change refused: OUTPUT buffers are allocated\n");
+		return -EBUSY;
+	}
 
 	/* The CAPTURE buffers were sized for the current stream. */
 	cap_vq = v4l2_m2m_get_dst_vq(m2m_ctx);
 	if (vb2_is_busy(cap_vq) &&
 	    (pix->pixelformat != cur->pixelformat ||
 	     pix->width != cur->width || pix->height != cur->height)) {
-		dv_ctx_err(ctx, "OUTPUT format change refused: CAPTURE buffers are allocated\n");
+		dv_ctx_dbg(ctx, "OUTPUT format change refused: CAPTURE buffers are allocated\n");
 		return -EBUSY;
 	}
 
@@ -265,9 +294,14 @@ static int dv_s_fmt_cap(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct dv_ctx *ctx = dv_file_to_ctx(file);
 
-	if (vb2_is_busy(v4l2_m2m_get_dst_vq(ctx->fh.m2m_ctx)))
+	if (vb2_is_busy(v4l2_m2m_get_dst_vq(ctx->fh.m2m_ctx))) {
+		dv_ctx_dbg(ctx, "CAPTURE format change refused: CAPTURE buffers are allocated\n");
 		return -EBUSY;
-	return dv_try_fmt_cap(file, priv, f);
+	}
+	ctx->bit_depth = dv_cap_bit_depth(ctx, f->fmt.pix_mp.pixelformat);
+	dv_update_decoded_format(ctx);
+	f->fmt.pix_mp = ctx->decoded.fmt.pix_mp;
+	return 0;
 }
 
 static int dv_subscribe_event(struct v4l2_fh *fh,
@@ -313,11 +347,21 @@ static int dv_queue_setup(struct vb2_queue *vq, unsigned int *nbuffers,
 	const struct v4l2_format *f = V4L2_TYPE_IS_OUTPUT(vq->type) ?
 				      &ctx->coded : &ctx->decoded;
 	u32 size = f->fmt.pix_mp.plane_fmt[0].sizeimage;
+	u32 max = V4L2_TYPE_IS_OUTPUT(vq->type) ? DV_OUTPUT_MAX_SIZE :
+						  DV_CAPTURE_MAX_SIZE;
 
-	if (*nplanes)
-		return *nplanes == 1 && sizes[0] >= size ? 0 : -EINVAL;
-	*nplanes = 1;
-	sizes[0] = size;
+	if (!*nplanes) {
+		*nplanes = 1;
+		sizes[0] = size;
+		return 0;
+	}
+	/* CREATE_BUFS: the client's size, within what the format needs and the queue's maximum. */
+	if (*nplanes != 1 || sizes[0] < size || sizes[0] > max) {
+		dv_ctx_dbg(ctx, "CREATE_BUFS(%s): %u planes of %u bytes refused: one plane of %u to %u bytes\n",
+			   V4L2_TYPE_IS_OUTPUT(vq->type) ? "OUTPUT" : "CAPTURE",
+			   *nplanes, sizes[0], size, max);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -338,13 +382,23 @@ static int dv_buf_prepare(struct vb2_buffer *vb)
 	u32 size = f->fmt.pix_mp.plane_fmt[0].sizeimage;
 
 	if (vb2_plane_size(vb, 0) < size) {
-		dv_ctx_err(ctx, "%s buffer %u: plane of %lu bytes, %u needed\n",
+		dv_ctx_dbg(ctx, "%s buffer %u: plane of %lu bytes, %u needed\n",
 			   V4L2_TYPE_IS_OUTPUT(vq->type) ? "OUTPUT" : "CAPTURE",
 			   vb->index, vb2_plane_size(vb, 0), size);
 		return -EINVAL;
 	}
-	if (V4L2_TYPE_IS_CAPTURE(vq->type))
+	if (V4L2_TYPE_IS_CAPTURE(vq->type)) {
 		vb2_set_plane_payload(vb, 0, size);
+		return 0;
+	}
+	/* The bitstream is [data_offset, bytesused) of the plane. */
+	if (vb2_get_plane_payload(vb, 0) > vb2_plane_size(vb, 0) ||
+	    vb->planes[0].data_offset >= vb2_get_plane_payload(vb, 0)) {
+		dv_ctx_dbg(ctx, "OUTPUT buffer %u: bytesused %lu with data_offset %u does not fit the %lu-byte plane\n",
+			   vb->index, vb2_get_plane_payload(vb, 0),
+			   vb->planes[0].data_offset, vb2_plane_size(vb, 0));
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -408,8 +462,12 @@ static int dv_start_streaming(struct vb2_queue *vq, unsigned int count)
 {
 	struct dv_ctx *ctx = vb2_get_drv_priv(vq);
 
-	if (V4L2_TYPE_IS_OUTPUT(vq->type))
+	if (V4L2_TYPE_IS_OUTPUT(vq->type)) {
+		ctx->sequence_out = 0;
 		dv_bridge_ctx_event(ctx, DV_MSG_STREAM_ON);
+	} else {
+		ctx->sequence_cap = 0;
+	}
 	return 0;
 }
 
@@ -502,19 +560,19 @@ int dv_request_validate(struct media_request *req)
 
 	count = vb2_request_buffer_cnt(req);
 	if (count != 1) {
-		dv_ctx_err(ctx, "request has %u OUTPUT buffers, 1 is allowed\n", count);
+		dv_ctx_dbg(ctx, "request has %u OUTPUT buffers, 1 is allowed\n", count);
 		return -EINVAL;
 	}
 
 	hdl = v4l2_ctrl_request_hdl_find(req, &ctx->hdl);
 	if (!hdl) {
-		dv_ctx_err(ctx, "request has no controls\n");
+		dv_ctx_dbg(ctx, "request has no controls\n");
 		return -ENOENT;
 	}
 	ret = v4l2_ctrl_request_hdl_ctrl_find(hdl, ctx->codec->picture_ctrl) ?
 	      0 : -ENOENT;
 	if (ret)
-		dv_ctx_err(ctx, "request lacks control %#x, which describes the picture\n",
+		dv_ctx_dbg(ctx, "request lacks control %#x, which describes the picture\n",
 			   ctx->codec->picture_ctrl);
 	v4l2_ctrl_request_hdl_put(hdl);
 	if (ret)

@@ -38,25 +38,36 @@ static int dv_try_vp9_frame(struct dv_ctx *ctx,
 				V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
 
 	if (frame->profile != 0 && frame->profile != 2) {
-		dv_ctx_err(ctx, "VP9 frame profile %u is not supported (0 and 2 are)\n",
+		dv_ctx_dbg(ctx, "VP9 frame profile %u is not supported (0 and 2 are)\n",
 			   frame->profile);
 		return -EINVAL;
 	}
 	if ((frame->flags & subsampling) != subsampling) {
-		dv_ctx_err(ctx, "VP9 frame flags: only 4:2:0 subsampling is supported\n");
+		dv_ctx_dbg(ctx, "VP9 frame flags: only 4:2:0 subsampling is supported\n");
 		return -EINVAL;
 	}
 	if (frame->bit_depth != (frame->profile ? 10 : 8)) {
-		dv_ctx_err(ctx, "VP9 frame bit_depth %u is not supported with profile %u\n",
+		dv_ctx_dbg(ctx, "VP9 frame bit_depth %u is not supported with profile %u\n",
 			   frame->bit_depth, frame->profile);
 		return -EINVAL;
 	}
-	if (!dv_ctrls_size_ok(ctx, "VP9 frame size",
-			      frame->frame_width_minus_1 + 1,
-			      frame->frame_height_minus_1 + 1))
-		return -EINVAL;
 	return dv_ctrls_check_bit_depth(ctx, "VP9 frame bit_depth",
 					frame->bit_depth);
+}
+
+static int dv_vp9_check_run(struct dv_ctx *ctx, const struct dv_job *job)
+{
+	const struct v4l2_ctrl_vp9_frame *frame = dv_job_ctrl(job, V4L2_CID_STATELESS_VP9_FRAME,
+							 sizeof(*frame));
+
+	if (!frame)
+		return 0;
+
+	if (!dv_ctrls_size_fits(ctx, "VP9 frame size",
+				frame->frame_width_minus_1 + 1,
+				frame->frame_height_minus_1 + 1))
+		return -EINVAL;
+	return 0;
 }
 
 static int dv_vp9_try_ctrl(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl)
@@ -73,6 +84,7 @@ static unsigned int dv_vp9_bit_depth(union v4l2_ctrl_ptr val)
 
 static const struct dv_codec_ops dv_vp9_ops = {
 	.try_ctrl = dv_vp9_try_ctrl,
+	.check_run = dv_vp9_check_run,
 	.bit_depth = dv_vp9_bit_depth,
 };
 

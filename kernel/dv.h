@@ -29,22 +29,29 @@
 #define DV_MAX_HEIGHT		2304
 /* CAPTURE lines start on this many bytes so GPUs can import the planes. */
 #define DV_STRIDE_ALIGN		64
+/*
+ * Buffer sizes a client may ask for, per queue, from the largest coded
+ * size: a compressed picture is never bigger than the 8-bit 4:2:0 picture
+ * itself; CAPTURE holds a 10-bit one with its stride and height aligned.
+ */
 #define DV_OUTPUT_MIN_SIZE	SZ_512K
-#define DV_OUTPUT_MAX_SIZE	SZ_64M
+#define DV_OUTPUT_MAX_SIZE	(DV_MAX_WIDTH * DV_MAX_HEIGHT * 3 / 2)
+#define DV_CAPTURE_MAX_SIZE	(ALIGN(DV_MAX_WIDTH * 2, DV_STRIDE_ALIGN) * \
+				 ALIGN(DV_MAX_HEIGHT, 16) * 3 / 2)
 /* Most controls one codec's job carries (dv_codec.ctrl_ids). */
 #define DV_MAX_JOB_CTRLS	8
 
 /*
- * A refusal caused by what a client asked for. Any process that can open the
- * video node can make these at will, so they are ratelimited like the
- * daemon-caused lines of the bridge: the log says which field was wrong
- * without letting a client flood it.
+ * A refusal caused by what a client asked for. A client's bad value is no
+ * kernel error: the line is at debug level (dynamic debug: `module
+ * daedalus_v4l2 +p`), ratelimited, since any process that can open the
+ * video node can make these at will. It names the field that was wrong.
  */
-#define dv_ctx_err(ctx, fmt, ...)					\
+#define dv_ctx_dbg(ctx, fmt, ...)					\
 	do {								\
 		const struct dv_ctx *__ctx = (ctx);			\
 									\
-		dev_err_ratelimited(__ctx->dev->v4l2_dev.dev,		\
+		dev_dbg_ratelimited(__ctx->dev->v4l2_dev.dev,		\
 				    "ctx %u: " fmt, __ctx->id,		\
 				    ##__VA_ARGS__);			\
 	} while (0)
@@ -70,12 +77,21 @@ struct dv_menu_ctrl {
  * @try_ctrl:	checks the new value of @ctrl, one of the controls whose
  *		config has dv_ctrl_ops, while the codec is the context's
  *		OUTPUT format; returns 0 for controls it does not check and
- *		says why it refuses one with dv_ctx_err()
+ *		says why it refuses one with dv_ctx_dbg()
+ *		what can never be decoded (profile, bit depth, chroma
+ *		format), in or outside a request
+ * @check_run:	checks a request's values (the job's copy, dv_job_ctrl())
+ *		when it runs: what depends on the formats
+ *		(picture sizes); -EINVAL, said with dv_ctx_dbg(), fails the
+ *		request with ERROR buffers
  * @bit_depth:	the luma bit depth @val, a value of dv_codec.depth_ctrl,
  *		asks for; unused (may be NULL) without a depth_ctrl
  */
+struct dv_job;
+
 struct dv_codec_ops {
 	int (*try_ctrl)(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl);
+	int (*check_run)(struct dv_ctx *ctx, const struct dv_job *job);
 	unsigned int (*bit_depth)(union v4l2_ctrl_ptr val);
 };
 
@@ -260,6 +276,8 @@ struct dv_dev {
  * @coded:		OUTPUT format
  * @decoded:		CAPTURE format, derived from @coded and @bit_depth
  * @bit_depth:		luma bit depth of the stream (8 or 10)
+ * @sequence_out:	sequence number of the next OUTPUT buffer run
+ * @sequence_cap:	sequence number of the next CAPTURE buffer run
  *
  * Under dev->job_lock, owned by dv-job.c:
  * @dev_node:		entry in dv_dev.ctxs
@@ -291,6 +309,8 @@ struct dv_ctx {
 	struct v4l2_format coded;
 	struct v4l2_format decoded;
 	unsigned int bit_depth;
+	u32 sequence_out;
+	u32 sequence_cap;
 
 	struct list_head dev_node;
 	struct list_head queued;
@@ -360,7 +380,7 @@ void dv_dev_put(struct dv_dev *dev);
 /* dv-ctrls.c */
 extern const struct v4l2_ctrl_ops dv_ctrl_ops;
 int dv_ctrls_init(struct dv_ctx *ctx);
-bool dv_ctrls_size_ok(struct dv_ctx *ctx, const char *what, u32 w, u32 h);
+bool dv_ctrls_size_fits(struct dv_ctx *ctx, const char *what, u32 w, u32 h);
 int dv_ctrls_check_bit_depth(struct dv_ctx *ctx, const char *field,
 			     unsigned int depth);
 unsigned int dv_ctrls_bit_depth(struct dv_ctx *ctx,
@@ -400,6 +420,7 @@ void dv_job_finish(struct dv_job *job, enum vb2_buffer_state state,
 void dv_fail_all_jobs(struct dv_dev *dev, bool sent_too, const char *why);
 bool dv_ctx_has_queued(struct dv_ctx *ctx);
 struct dv_job *dv_job_take(struct dv_ctx *ctx);
+const void *dv_job_ctrl(const struct dv_job *job, u32 id, size_t size);
 void dv_job_untake(struct dv_job *job);
 void dv_job_sent(struct dv_job *job);
 struct dv_job *dv_job_find_sent(struct dv_dev *dev, u64 id);

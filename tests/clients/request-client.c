@@ -11,6 +11,8 @@
  *   --only-requests  skip the format and control checks
  *   --max-seconds S  how long an unanswered request may take to fail
  *                    (default 1: no daemon attached)
+ *   --event-flood N  only this: S_FMT(OUTPUT), STREAMON, STREAMOFF N times
+ *                    (what may wait for the daemon must stay bounded)
  *   --flood N        only this: set a refused H.264 SPS N times, each must
  *                    fail with EINVAL (the caller counts the kernel log lines)
  */
@@ -22,6 +24,7 @@
 #include <linux/videodev2.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +157,102 @@ static void test_refused_values(int fd)
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "10-bit AV1 CAPTURE is P010");
 }
 
+static int reqbufs(int fd, unsigned int type, unsigned int memory, unsigned int count)
+{
+	struct v4l2_requestbuffers rb = { .count = count, .type = type, .memory = memory };
+
+	if (xioctl(fd, VIDIOC_REQBUFS, &rb))
+		return -1;
+	return rb.count;
+}
+
+/* Buffer sizes, payloads and formats a client chooses: bounded. */
+static void test_limits(int fd)
+{
+	const unsigned int out_t = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+	const unsigned int cap_t = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	struct v4l2_ctrl_vp9_frame unsized = {
+		.frame_width_minus_1 = 65535, .frame_height_minus_1 = 65535,
+		.bit_depth = 8,
+		.flags = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING,
+	};
+	struct v4l2_create_buffers cb = { .memory = V4L2_MEMORY_MMAP, .count = 1 };
+	struct v4l2_format f = { .type = out_t };
+	static const unsigned long long huge[] = { 256ull << 20, 1ull << 30, 0xfffff000ull };
+	struct v4l2_plane plane = { 0 };
+	struct v4l2_buffer b = { 0 };
+
+	/* What FFmpeg sets when it opens a VP9 decoder: sizes come later. */
+	check(set_output(fd, V4L2_PIX_FMT_VP9_FRAME, 176, 144) == 0, "S_FMT OUTPUT VP9F");
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &unsized, sizeof(unsized)) == 0,
+	      "a VP9 frame not sized yet (65536x65536) is accepted outside a request");
+
+	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240) == 0, "S_FMT OUTPUT H264_SLICE");
+	f.fmt.pix_mp.pixelformat = V4L2_PIX_FMT_H264_SLICE;
+	f.fmt.pix_mp.width = 320;
+	f.fmt.pix_mp.height = 240;
+	f.fmt.pix_mp.num_planes = 1;
+	f.fmt.pix_mp.plane_fmt[0].sizeimage = 1u << 30;
+	check(xioctl(fd, VIDIOC_S_FMT, &f) == 0 &&
+	      f.fmt.pix_mp.plane_fmt[0].sizeimage <= 4096 * 2304 * 3 / 2,
+	      "S_FMT OUTPUT asking 1 GiB gets at most the largest picture's size (%u)",
+	      f.fmt.pix_mp.plane_fmt[0].sizeimage);
+	for (unsigned int i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		for (unsigned int t = 0; t < 2; t++) {
+			cb.format.type = t ? cap_t : out_t;
+			xioctl(fd, VIDIOC_G_FMT, &cb.format);
+			cb.format.fmt.pix_mp.plane_fmt[0].sizeimage = (uint32_t)huge[i];
+			cb.count = 1;
+			check(xioctl(fd, VIDIOC_CREATE_BUFS, &cb) && errno == EINVAL,
+			      "CREATE_BUFS %s with a %llu-byte plane refused with EINVAL",
+			      t ? "CAPTURE" : "OUTPUT", huge[i]);
+		}
+	}
+
+	/* A new size while OUTPUT has buffers but is not streaming (resolution change). */
+	check(reqbufs(fd, out_t, V4L2_MEMORY_MMAP, 1) == 1, "REQBUFS OUTPUT 1");
+	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 176, 144) == 0,
+	      "S_FMT OUTPUT to a new size with OUTPUT buffers, not streaming");
+	check(set_output(fd, V4L2_PIX_FMT_VP9_FRAME, 176, 144) && errno == EBUSY,
+	      "S_FMT OUTPUT to another codec with OUTPUT buffers refused with EBUSY");
+
+	/* Payloads: within the plane, data_offset inside the payload. */
+	b.type = out_t;
+	b.memory = V4L2_MEMORY_MMAP;
+	b.index = 0;
+	b.length = 1;
+	b.m.planes = &plane;
+	check(xioctl(fd, VIDIOC_QUERYBUF, &b) == 0, "QUERYBUF OUTPUT 0");
+	plane.bytesused = plane.length + 1;
+	plane.data_offset = 0;
+	check(xioctl(fd, VIDIOC_PREPARE_BUF, &b) && errno == EINVAL,
+	      "an OUTPUT payload past the plane refused with EINVAL");
+	plane.bytesused = 100;
+	plane.data_offset = 100;
+	check(xioctl(fd, VIDIOC_PREPARE_BUF, &b) && errno == EINVAL,
+	      "an OUTPUT data_offset at the payload's end refused with EINVAL");
+	check(reqbufs(fd, out_t, V4L2_MEMORY_MMAP, 0) == 0, "REQBUFS OUTPUT 0");
+}
+
+/*
+ * A client that keeps changing format and starting and stopping its
+ * stream: each call is a context event for the daemon, which must stay
+ * bounded (coalesced) however slow the daemon is.
+ */
+static void test_event_flood(int fd, long n)
+{
+	unsigned int out_t = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+	long i, ok = 0;
+
+	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240) == 0, "S_FMT OUTPUT H264_SLICE");
+	check(reqbufs(fd, out_t, V4L2_MEMORY_MMAP, 1) == 1, "REQBUFS OUTPUT 1");
+	for (i = 0; i < n; i++)
+		ok += !set_output(fd, V4L2_PIX_FMT_H264_SLICE, i & 1 ? 320 : 352, 240) &&
+		      !xioctl(fd, VIDIOC_STREAMON, &out_t) &&
+		      !xioctl(fd, VIDIOC_STREAMOFF, &out_t);
+	check(ok == n, "%ld of %ld S_FMT/STREAMON/STREAMOFF rounds succeeded", ok, n);
+}
+
 /* A client hammering the device with a value it refuses. */
 static void test_flood(int fd, long n)
 {
@@ -189,15 +288,6 @@ static int make_dmabuf(size_t size)
 	close(memfd);
 	close(dev);
 	return buf;
-}
-
-static int reqbufs(int fd, unsigned int type, unsigned int memory, unsigned int count)
-{
-	struct v4l2_requestbuffers rb = { .count = count, .type = type, .memory = memory };
-
-	if (xioctl(fd, VIDIOC_REQBUFS, &rb))
-		return -1;
-	return rb.count;
 }
 
 static int queue(int fd, unsigned int type, unsigned int memory, unsigned int index,
@@ -360,7 +450,7 @@ static void test_request(const char *video, int media, unsigned int out_mem, uns
 int main(int argc, char **argv)
 {
 	int fd, media, only_requests = 0, i = 1;
-	long flood = 0;
+	long flood = 0, event_flood = 0;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--only-requests"))
@@ -369,11 +459,13 @@ int main(int argc, char **argv)
 			max_seconds = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--flood") && i + 1 < argc)
 			flood = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--event-flood") && i + 1 < argc)
+			event_flood = atol(argv[++i]);
 		else
 			break;
 	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: %s [--only-requests] [--max-seconds S] [--flood N] /dev/videoN /dev/mediaN\n",
+		fprintf(stderr, "usage: %s [--only-requests] [--max-seconds S] [--flood N] [--event-flood N] /dev/videoN /dev/mediaN\n",
 			argv[0]);
 		return 2;
 	}
@@ -383,13 +475,20 @@ int main(int argc, char **argv)
 		perror("open");
 		return 2;
 	}
-	if (flood) {
-		test_flood(fd, flood);
+	if (flood || event_flood) {
+		if (flood)
+			test_flood(fd, flood);
+		else
+			test_event_flood(fd, event_flood);
 		printf("%d failed\n", failures);
 		return failures ? 1 : 0;
 	}
-	if (!only_requests)
+	if (!only_requests) {
 		test_refused_values(fd);
+		close(fd);
+		fd = open(argv[i], O_RDWR);
+		test_limits(fd);
+	}
 	close(fd);
 
 	test_request(argv[i], media, V4L2_MEMORY_MMAP, V4L2_MEMORY_MMAP);

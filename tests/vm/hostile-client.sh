@@ -1,6 +1,7 @@
 # timeout: 1200
 # Hostile clients: values the device cannot decode are refused at the
-# ioctl (request-client); noise behind valid controls, and damaged streams
+# ioctl (request-client); a flood of context events (bounded kernel memory,
+# a clip beside it still exact); noise behind valid controls, and damaged streams
 # of every codec (tests/conformance/damage.py: flipped bits, pictures cut
 # short) through GStreamer. The daemon must survive all of it, each damaged
 # decode must end, and a clean stream decoded by another client at the same
@@ -21,8 +22,9 @@ say "out-of-range and inconsistent values are refused"
 /tmp/request-client "$video" "$media" >/tmp/refused.log || { cat /tmp/refused.log; fail "request-client"; }
 grep -c '^ok' /tmp/refused.log | sed 's/^/checks passed: /'
 
-# Refusals are logged ratelimited (10 lines per 5 s per call site): one
-# client must not be able to fill the kernel log.
+# Refusals are debug lines (on here: lib.sh loads the module with
+# dyndbg=+p), ratelimited (10 lines per 5 s per call site): one client must
+# not be able to fill the kernel log.
 say "a client repeating a refused value cannot flood the kernel log"
 flood=10000
 before=$(dmesg | grep -c 'profile_idc 244 is not supported' || true)
@@ -34,6 +36,28 @@ most=$((10 * (took / 5 + 2)))
 say "$flood refusals in $took s wrote $logged log lines (at most $most allowed)"
 [ "$logged" -ge 1 ] || fail "the refusal was not logged at all"
 [ "$logged" -le "$most" ] || fail "$flood refusals wrote $logged kernel log lines"
+
+# Every S_FMT, STREAMON and STREAMOFF is an event for the daemon: one
+# pending per kind per context, however many calls and however slow the
+# daemon, and served in turn with the other contexts' jobs.
+say "a client flooding events while the daemon is stopped: kernel memory stays bounded"
+kill -STOP "$DAEMON_PID"
+before=$(awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo)
+/tmp/request-client --event-flood 20000 "$video" "$media" >/tmp/eflood.log ||
+	{ kill -CONT "$DAEMON_PID"; cat /tmp/eflood.log; fail "request-client --event-flood"; }
+after=$(awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo)
+kill -CONT "$DAEMON_PID"
+say "20000 rounds: unreclaimable slab $before kB -> $after kB"
+[ $((after - before)) -le 2048 ] || fail "20000 event rounds grew kernel memory by $((after - before)) kB"
+alive
+say "100000 rounds beside a clip decoded exactly within GStreamer's deadline"
+/tmp/request-client --event-flood 100000 "$video" "$media" >/tmp/eflood.log 2>&1 &
+f=$!
+sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/beside-flood \
+	--clips "$(smallest_clips "$CORPUS" 1)" >/tmp/beside-flood.txt 2>&1 ||
+	{ cat /tmp/beside-flood.txt; fail "the clip beside the event flood was not exact"; }
+wait $f || { cat /tmp/eflood.log; fail "request-client --event-flood 100000"; }
+alive
 
 say "noise behind valid controls, H.264 and VP9 at once"
 /tmp/stream-client --codec h264 --seconds 10 --seed 11 "$video" "$media" >/tmp/noise-a.log &

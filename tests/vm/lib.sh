@@ -13,7 +13,8 @@ load_module() {
 	deps=$(modinfo -F depends "$MODULE" | tr ',' ' ')
 	# shellcheck disable=SC2086
 	[ -z "$deps" ] || modprobe -a $deps
-	insmod "$MODULE" "$@"
+	# Client-caused refusals are debug lines: the tests read them.
+	insmod "$MODULE" dyndbg=+p "$@"
 	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	udev_settle_nodes
 }
