@@ -46,6 +46,10 @@
  *                     after N requests, once the daemon holds jobs, SIGSTOP
  *                     it, STREAMOFF, note every CAPTURE buffer's contents,
  *                     SIGCONT it; the buffers must not change after that
+ *   --die-after ctrls|output|capture|queue --stop-after N
+ *                     a client that dies: exit at request N right after
+ *                     that step (controls set, OUTPUT queued, CAPTURE
+ *                     queued, request queued), leaving everything behind
  * Prints "requests: N pictures: P max-wait: W s" and exits 1 if a check
  * failed.
  */
@@ -80,6 +84,17 @@ static unsigned int cap_t = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 static int failures;
 static double deadline = 2.0, max_wait;
 static int stop_pid, stop_after = -1;
+static const char *die_after;
+
+/* A client dying at request @i, right after @step: exit, no clean-up. */
+static void maybe_die(int i, const char *step)
+{
+	if (die_after && i == stop_after && !strcmp(step, die_after)) {
+		printf("dying at request %d after %s\n", i, step);
+		fflush(stdout);
+		_exit(0);
+	}
+}
 
 #define FAIL(...) do { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } while (0)
 
@@ -706,6 +721,7 @@ static int submit(int i)
 	memcpy(dev.out_map[slot], j->msg + j->hdr.bitstream_offset, j->hdr.bitstream_size);
 	if (set_request_ctrls(i, dev.req_fd[slot]))
 		return -1;
+	maybe_die(i, "ctrls");
 
 	b.index = slot;
 	b.flags = V4L2_BUF_FLAG_REQUEST_FD;
@@ -717,6 +733,7 @@ static int submit(int i)
 		FAIL("job %d: QBUF(OUTPUT %u, request): %s", i, slot, strerror(errno));
 		return -1;
 	}
+	maybe_die(i, "output");
 	memset(&b, 0, sizeof(b));
 	memset(planes, 0, sizeof(planes));
 	b.type = cap_t;
@@ -728,12 +745,14 @@ static int submit(int i)
 		FAIL("job %d: QBUF(CAPTURE %d): %s", i, c, strerror(errno));
 		return -1;
 	}
+	maybe_die(i, "capture");
 	if (ioctl(dev.req_fd[slot], MEDIA_REQUEST_IOC_QUEUE, NULL)) {
 		FAIL("job %d: MEDIA_REQUEST_IOC_QUEUE: %s", i, strerror(errno));
 		return -1;
 	}
 	dev.slot_job[slot] = i;
 	dev.next_slot = (slot + 1) % dev.n_slots;
+	maybe_die(i, "queue");
 	return 0;
 }
 
@@ -864,12 +883,14 @@ int main(int argc, char **argv)
 			stop_pid = atoi(argv[a + 1]);
 		else if (!strcmp(argv[a], "--stop-after"))
 			stop_after = atoi(argv[a + 1]);
+		else if (!strcmp(argv[a], "--die-after"))
+			die_after = argv[a + 1];
 		else
 			break;
 	}
 	if (argc - a != 3 || !out || (strcmp(mode, "ffmpeg") && strcmp(mode, "chromium"))) {
 		fprintf(stderr, "usage: replay-client [--mode ffmpeg|chromium] [--deadline S] "
-			"[--width W --height H] [--stop-daemon PID --stop-after N] --out FILE "
+			"[--width W --height H] [--stop-daemon PID | --die-after STEP] [--stop-after N] --out FILE "
 			"DUMP_DIR /dev/videoN /dev/mediaN\n");
 		return 2;
 	}

@@ -11,7 +11,8 @@
 # stopped (SIGSTOP) while it holds jobs and the client stops streaming; the
 # module must not hand the CAPTURE buffers back until they are safe (it
 # kills the daemon that does not give its jobs back in time), and they must
-# not change when the daemon runs again.
+# not change when the daemon runs again. And clients that die at each step
+# of a request, and deep queues under a short watchdog.
 . /mnt/proj/tests/vm/lib.sh
 
 H264_CLIPS="cbp_cavlc main_cabac_bpyramid slices4_b crop_174x98 open_gop refs16_p"
@@ -24,14 +25,16 @@ build_client replay-client
 start_daemon --dump-jobs /tmp/dump
 rc=0
 
-# replay CORPUS NAME MODE -- replay NAME's dumped jobs as MODE; compare.
+# replay CORPUS NAME MODE [DEADLINE [TAG]] -- replay NAME's dumped jobs as
+# MODE (each wait at most DEADLINE s, FFmpeg's 2 by default); compare. TAG
+# keeps the files of replays that run at once apart.
 replay() {
 	read -r _ w h frames fmt _ <<EOF
 $(awk -v n="$2" '$1 == n' "$1/clips.txt")
 EOF
 	case $fmt in p010) ;; *) fmt=nv12 ;; esac
-	out=/tmp/replay-$2-$3
-	if ! /tmp/replay-client --mode "$3" --width "$w" --height "$h" --out "$out.raw" \
+	out=/tmp/replay-$2-$3${5:-}
+	if ! /tmp/replay-client --mode "$3" --deadline "${4:-2}" --width "$w" --height "$h" --out "$out.raw" \
 		"/tmp/dump-$2" "$video" "$media" >"$out.log" 2>&1; then
 		say "FAIL: $2 as $3: $(grep -m 3 FAIL "$out.log" | tr '\n' ' ')"
 		return 1
@@ -76,6 +79,33 @@ sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/replay-beside \
 beside=$!
 replay "$CORPUS" main_cabac_bpyramid ffmpeg || rc=1
 wait $beside || { cat /tmp/replay-beside.txt; say "FAIL: the decode beside the replay"; rc=1; }
+
+# The watchdog times each context's progress, not each job from when it
+# was queued: with four requests in flight per context on 1080p, the last
+# of them waits for three decodes, far longer than the timeout, while the
+# daemon ends one of the context's jobs every decode.
+say "deep queues: two contexts, four 1080p requests in flight each, a 2.5 s watchdog"
+dump "$CORPUS" hd_1080p || rc=1
+echo 2500 >/sys/module/daedalus_v4l2/parameters/job_timeout_ms
+replay "$CORPUS" hd_1080p ffmpeg 30 -a &
+deep=$!
+replay "$CORPUS" hd_1080p ffmpeg 30 -b || rc=1
+wait $deep || rc=1
+echo 3000 >/sys/module/daedalus_v4l2/parameters/job_timeout_ms
+kill -0 "$DAEMON_PID" || { say "FAIL: the watchdog killed a daemon that made progress"; rc=1; }
+
+# A client that dies at any step of a request leaves nothing behind: its
+# requests end within the watchdog, its close does not block, the daemon
+# and the next client carry on.
+for step in ctrls output capture queue; do
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	/tmp/replay-client --die-after $step --stop-after 5 --out /tmp/die.raw \
+		/tmp/dump-main_cabac_bpyramid "$video" "$media" >/tmp/die.log 2>&1 ||
+		{ cat /tmp/die.log; say "FAIL: the client dying after $step"; rc=1; }
+	nothing_left 5 || rc=1
+	say "a client dying after $step at request 5: gone in $(awk -v t="$t0" '{ printf "%.1f", $1 - t }' /proc/uptime) s, nothing left"
+done
+kill -0 "$DAEMON_PID" || { say "FAIL: the daemon died with a client"; rc=1; }
 
 say "no write after STREAMOFF"
 if /tmp/replay-client --stop-daemon "$DAEMON_PID" --stop-after 4 --out /tmp/stop.raw \
