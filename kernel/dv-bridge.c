@@ -428,7 +428,7 @@ static long dv_bridge_hello(struct dv_dev *dev, void __user *arg)
 	dev->bridge.ready = true;
 	/* The new daemon hears of every context that is open. */
 	list_for_each_entry(ctx, &dev->ctxs, dev_node) {
-		ctx->events |= DV_EV_OPEN;
+		ctx->events = DV_EV_OPEN;
 		ctx->daemon_has_state = false;
 		dv_bridge_snapshot(ctx);
 		dv_bridge_ctx_ready(ctx);

@@ -335,14 +335,13 @@ static void dv_flush_work(struct work_struct *work)
 	mutex_unlock(&dev->job_lock);
 }
 
+/*
+ * A wait condition: no sleeping lock in it. Jobs leave @sent under
+ * job_lock, and the wake-up that follows orders the check after that.
+ */
 static bool dv_ctx_drained(struct dv_ctx *ctx)
 {
-	bool drained;
-
-	mutex_lock(&ctx->dev->job_lock);
-	drained = list_empty(&ctx->sent);
-	mutex_unlock(&ctx->dev->job_lock);
-	return drained;
+	return list_empty_careful(&ctx->sent);
 }
 
 /**

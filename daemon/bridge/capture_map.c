@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <linux/dma-buf.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -86,6 +88,29 @@ void dv_capture_put(struct dv_capture *cap)
 	pthread_mutex_lock(&captures_lock);
 	dv_capture_unref(cap);
 	pthread_mutex_unlock(&captures_lock);
+}
+
+static void dv_capture_sync(struct dv_capture *cap, uint64_t flags)
+{
+	struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_WRITE };
+	int r;
+
+	do
+		r = ioctl(cap->fd, DMA_BUF_IOCTL_SYNC, &sync);
+	while (r && (errno == EINTR || errno == EAGAIN));
+	if (r)
+		dv_dbg("CAPTURE buffer %llu: DMA_BUF_IOCTL_SYNC: %s",
+		       (unsigned long long)cap->cookie, strerror(errno));
+}
+
+void dv_capture_begin_write(struct dv_capture *cap)
+{
+	dv_capture_sync(cap, DMA_BUF_SYNC_START);
+}
+
+void dv_capture_end_write(struct dv_capture *cap)
+{
+	dv_capture_sync(cap, DMA_BUF_SYNC_END);
 }
 
 void dv_capture_release(uint64_t cookie)

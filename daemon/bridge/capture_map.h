@@ -24,6 +24,13 @@ struct dv_capture {
  */
 struct dv_capture *dv_capture_get(uint64_t cookie, int fd, size_t size);
 void dv_capture_put(struct dv_capture *cap);
+/*
+ * Brackets the CPU's writes of one picture (DMA_BUF_IOCTL_SYNC START/END,
+ * WRITE): a buffer a client imported from a GPU or another non-coherent
+ * device is then flushed to it, as the Raspberry Pi's needs.
+ */
+void dv_capture_begin_write(struct dv_capture *cap);
+void dv_capture_end_write(struct dv_capture *cap);
 /* The module freed the buffer: drop the table's reference. */
 void dv_capture_release(uint64_t cookie);
 /* Unmap everything (shutdown). */

@@ -174,7 +174,9 @@ static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *ite
 		.capture_size = cap->size,
 		.timestamp = job.timestamp,
 	};
+	dv_capture_begin_write(cap);
 	ret = ctx->backend->decode(ctx->decoder, &dj, &bytesused);
+	dv_capture_end_write(cap);
 	if (ret)
 		dv_warn("ctx %u job %llu: decoding failed: %s", ctx->id,
 			(unsigned long long)job.job_id, strerror(-ret));
