@@ -91,8 +91,7 @@ wait $beside || { cat /tmp/replay-beside.txt; say "FAIL: the decode beside the r
 # was queued: with four requests in flight per context on 1080p, the last
 # of them waits for three decodes of each context (about 2.4 s here, past
 # the 1.5 s timeout, which a watchdog timing each job from device_run
-# trips), while the
-# daemon ends one of the context's jobs every decode.
+# trips), while the daemon ends one of the context's jobs every decode.
 say "deep queues: two contexts, four 1080p requests in flight each, a 1.5 s watchdog"
 dump "$CORPUS" hd_1080p || rc=1
 echo 1500 >/sys/module/daedalus_v4l2/parameters/job_timeout_ms
