@@ -291,6 +291,31 @@ void dv_bridge_buf_release(struct dv_ctx *ctx, struct dv_buffer *buf)
 	dv_note_queue(ctx->dev, note);
 }
 
+/**
+ * dv_bridge_waiting() - what waits for the daemon, for debugfs
+ * @dev: the device
+ * @events: set to the number of context events pending
+ * @notes: set to the number of notes pending
+ */
+void dv_bridge_waiting(struct dv_dev *dev, unsigned int *events,
+		       unsigned int *notes)
+{
+	unsigned int n_events = 0, n_notes = 0;
+	struct dv_note *note;
+	struct dv_ctx *ctx;
+
+	mutex_lock(&dev->job_lock);
+	list_for_each_entry(ctx, &dev->ctxs, dev_node)
+		n_events += hweight32(ctx->events);
+	spin_lock_irq(&dev->bridge.notes_lock);
+	list_for_each_entry(note, &dev->bridge.notes, node)
+		n_notes++;
+	spin_unlock_irq(&dev->bridge.notes_lock);
+	mutex_unlock(&dev->job_lock);
+	*events = n_events;
+	*notes = n_notes;
+}
+
 static struct dv_dev *dv_bridge_file_dev(struct file *file)
 {
 	return container_of(file->private_data, struct dv_dev, bridge.misc);

@@ -13,6 +13,7 @@ static int dv_stats_show(struct seq_file *s, void *unused)
 {
 	struct dv_dev *dev = s->private;
 	struct dv_stats *st = &dev->stats;
+	unsigned int events, notes;
 
 	seq_printf(s, "contexts: %d\n", atomic_read(&st->contexts));
 	seq_printf(s, "jobs_pending: %d\n", atomic_read(&st->jobs_pending));
@@ -22,6 +23,9 @@ static int dv_stats_show(struct seq_file *s, void *unused)
 		   atomic64_read(&st->jobs_submitted));
 	seq_printf(s, "jobs_done: %lld\n", atomic64_read(&st->jobs_done));
 	seq_printf(s, "jobs_error: %lld\n", atomic64_read(&st->jobs_error));
+	dv_bridge_waiting(dev, &events, &notes);
+	seq_printf(s, "events_waiting: %u\n", events);
+	seq_printf(s, "notes_waiting: %u\n", notes);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dv_stats);

@@ -444,6 +444,8 @@ void dv_bridge_buf_release(struct dv_ctx *ctx, struct dv_buffer *buf);
 void dv_bridge_declare_dead(struct dv_dev *dev, struct dv_ctx *ctx,
 			    const char *why);
 void dv_bridge_reap_dead(struct dv_dev *dev);
+void dv_bridge_waiting(struct dv_dev *dev, unsigned int *events,
+		       unsigned int *notes);
 
 /* dv-debugfs.c */
 void dv_debugfs_init(struct dv_dev *dev);

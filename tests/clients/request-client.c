@@ -12,7 +12,8 @@
  *   --max-seconds S  how long an unanswered request may take to fail
  *                    (default 1: no daemon attached)
  *   --event-flood N  only this: S_FMT(OUTPUT), STREAMON, STREAMOFF N times
- *                    (what may wait for the daemon must stay bounded)
+ *                    (what may wait for the daemon must stay bounded); then
+ *                    print "flooded" and keep the device open until SIGTERM
  *   --flood N        only this: set a refused H.264 SPS N times, each must
  *                    fail with EINVAL (the caller counts the kernel log lines)
  */
@@ -23,6 +24,7 @@
 #include <linux/udmabuf.h>
 #include <linux/videodev2.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,6 +168,14 @@ static int reqbufs(int fd, unsigned int type, unsigned int memory, unsigned int 
 	return rb.count;
 }
 
+static volatile sig_atomic_t terminated;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	terminated = 1;
+}
+
 /* Buffer sizes, payloads and formats a client chooses: bounded. */
 static void test_limits(int fd)
 {
@@ -251,6 +261,12 @@ static void test_event_flood(int fd, long n)
 		      !xioctl(fd, VIDIOC_STREAMON, &out_t) &&
 		      !xioctl(fd, VIDIOC_STREAMOFF, &out_t);
 	check(ok == n, "%ld of %ld S_FMT/STREAMON/STREAMOFF rounds succeeded", ok, n);
+	/* Open still: the caller looks at what waits for the daemon. */
+	printf("flooded\n");
+	fflush(stdout);
+	signal(SIGTERM, on_term);
+	while (!terminated)
+		pause();
 }
 
 /* A client hammering the device with a value it refuses. */
