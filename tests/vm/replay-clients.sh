@@ -67,16 +67,12 @@ dump() {
 	mkdir -p /tmp/dump
 }
 
-for name in $H264_CLIPS; do
-	dump "$CORPUS" "$name" || { rc=1; continue; }
+for clip in $(for n in $H264_CLIPS; do echo "$CORPUS:$n"; done) \
+	$(for n in $VP9_CLIPS; do echo "$CORPUS_VP9:$n"; done); do
+	corpus=${clip%%:*} name=${clip#*:}
+	dump "$corpus" "$name" || { rc=1; continue; }
 	for mode in ffmpeg chromium; do
-		replay "$CORPUS" "$name" $mode || rc=1
-	done
-done
-for name in $VP9_CLIPS; do
-	dump "$CORPUS_VP9" "$name" || { rc=1; continue; }
-	for mode in ffmpeg chromium; do
-		replay "$CORPUS_VP9" "$name" $mode || rc=1
+		replay "$corpus" "$name" $mode || rc=1
 	done
 done
 
