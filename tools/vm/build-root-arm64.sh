@@ -58,6 +58,8 @@ mmdebstrap --variant=apt --architectures=arm64 --include="$list" \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 	--aptopt='APT::Install-Recommends "false"' \
+	--aptopt='#clear DPkg::Pre-Install-Pkgs;' \
+	--extract-hook="'$DAEDALUS_TOP/tools/vm/native-dpkg-deb.sh' install \"\$1\"" \
 	--essential-hook="'$DAEDALUS_TOP/tools/vm/native-dpkg-deb.sh' install \"\$1\"" \
 	--customize-hook="'$DAEDALUS_TOP/tools/vm/native-dpkg-deb.sh' remove \"\$1\"" \
 	--customize-hook='echo daedalus-arm64 >"$1/etc/hostname"' \
