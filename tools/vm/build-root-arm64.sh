@@ -70,7 +70,6 @@ mmdebstrap --variant=apt --architectures=arm64 --include="$list" \
 	--customize-hook='printf "9p\n9pnet_virtio\n" >"$1/etc/modules-load.d/daedalus-guest-9p.conf"' \
 	--customize-hook="cp '$DAEDALUS_TOP/tools/vm/guest-systemd-test.service' \"\$1/etc/systemd/system/daedalus-guest-test.service\"" \
 	--customize-hook='chroot "$1" systemctl enable daedalus-guest-test.service' \
-	--customize-hook='chroot "$1" passwd -d root' \
 	"$suite" "$tree" "deb $DEBIAN_MIRROR $suite main" >"$out/mmdebstrap.log" 2>&1 ||
 	{ tail -n 30 "$out/mmdebstrap.log" >&2; die "mmdebstrap failed (see $out/mmdebstrap.log)"; }
 

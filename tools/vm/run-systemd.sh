@@ -25,7 +25,7 @@
 # The packages' Debian files are in /mnt/run/debs, the corpora named by
 # DAEDALUS_CORPUS, DAEDALUS_CORPUS_VP9 and DAEDALUS_CORPUS_AV1 in
 # /mnt/run/corpus-{h264,vp9,av1} (only the clips in $INSTALL_CLIPS_<codec>
-# or, by default, each corpus's smallest clip). Results in build/vm/ARCH/.
+# or, by default, the smallest without padding: smallest_tight). Results in build/vm/ARCH/.
 # DAEDALUS_VM_LOCK=FILE: hold flock FILE while QEMU runs (machines shared
 # with other VM users).
 source "$(dirname "$0")/lib.sh"
@@ -52,9 +52,14 @@ for t in "$@"; do
 	[ -f "$DAEDALUS_TOP/tests/vm/$t.sh" ] || die "no test tests/vm/$t.sh"
 done
 
-pkgs=$("$DAEDALUS_TOP/packaging/build-packages.sh")
+# Anything failing before the guest has run (packages, guest, kernel) is a
+# FAIL line of its own and exit code 2, as run-all.sh expects.
 name=$arch
 [ "$arch" = arm64 ] || name=$kver-systemd
+booted=0
+trap 'rc=$?; if [ $booted = 0 ] && [ $rc != 0 ]; then echo "FAIL $name/setup"; exit 2; fi' EXIT
+
+pkgs=$("$DAEDALUS_TOP/packaging/build-packages.sh")
 run=$DAEDALUS_TOP/build/vm/$name
 rm -rf "$run"
 mkdir -p "$run/debs"
@@ -62,7 +67,13 @@ deb_arch=$arch
 [ "$arch" = arm64 ] || deb_arch=amd64
 cp "$pkgs"/deb/*_all.deb "$pkgs"/deb/*_"$deb_arch".deb "$run/debs/"
 
-# The clips, a few per codec: the smallest unless the caller names them.
+# The clips, one per codec unless the caller names them: the smallest
+# (then the shortest) whose frames need no padding (width a multiple of 4, even height), which
+# run-corpus.sh hashes without python3.
+smallest_tight() { # smallest_tight CORPUS
+	awk '!/^#/ && $2 % 4 == 0 && $3 % 2 == 0 { print $2 * $3, $4, $1 }' "$1/clips.txt" |
+		sort -k1,1n -k2,2n -k3,3 | head -n1 | cut -d' ' -f3
+}
 copy_clips() { # copy_clips CORPUS NAME CLIPS
 	[ -n "$1" ] || return 0
 	local d=$run/$2 c
@@ -73,11 +84,11 @@ copy_clips() { # copy_clips CORPUS NAME CLIPS
 	done
 }
 copy_clips "${DAEDALUS_CORPUS:-}" corpus-h264 \
-	"${INSTALL_CLIPS_h264:-$( [ -n "${DAEDALUS_CORPUS:-}" ] && smallest_clips "$DAEDALUS_CORPUS" 1)}"
+	"${INSTALL_CLIPS_h264:-$( [ -n "${DAEDALUS_CORPUS:-}" ] && smallest_tight "$DAEDALUS_CORPUS")}"
 copy_clips "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9 \
-	"${INSTALL_CLIPS_vp9:-$( [ -n "${DAEDALUS_CORPUS_VP9:-}" ] && smallest_clips "$DAEDALUS_CORPUS_VP9" 1)}"
+	"${INSTALL_CLIPS_vp9:-$( [ -n "${DAEDALUS_CORPUS_VP9:-}" ] && smallest_tight "$DAEDALUS_CORPUS_VP9")}"
 copy_clips "${DAEDALUS_CORPUS_AV1:-}" corpus-av1 \
-	"${INSTALL_CLIPS_av1:-$( [ -n "${DAEDALUS_CORPUS_AV1:-}" ] && smallest_clips "$DAEDALUS_CORPUS_AV1" 1)}"
+	"${INSTALL_CLIPS_av1:-$( [ -n "${DAEDALUS_CORPUS_AV1:-}" ] && smallest_tight "$DAEDALUS_CORPUS_AV1")}"
 
 share() { # share ID PATH [ro]
 	local ro=
@@ -189,6 +200,7 @@ report() { # report NAME OK
 	fi
 }
 : >"$run/status"
+booted=1
 for s in "${stages[@]}"; do
 	TESTS_OF_STAGE=
 	for t in "$@"; do
