@@ -103,6 +103,21 @@ for k in "${kernels[@]}"; do
 	done
 done
 
+# --- packaging (issue 11): the packages, DKMS, the install tests ---
+# The Debian packages (amd64, arm64) and the Arch ones, built and checked
+# in a trixie root (lintian, the module cross-built for trixie's arm64
+# kernel, DKMS refusing a kernel without mem2mem): packaging/tests/run.sh.
+# Then installed the way a user does it, on the x86 test guest booted by
+# systemd, and on Debian trixie arm64 with its stock kernel (installed,
+# rebooted, decoding, purged): tools/vm/run-systemd.sh.
+"$top/packaging/tests/run.sh" | tee -a "$results"
+[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL pkg/run"
+"$top/tools/vm/run-systemd.sh" --arch x86_64 --kernel "$first" install-x86 | tee -a "$results"
+[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL install/x86_64"
+"$top/tools/vm/run-systemd.sh" --arch arm64 install-arm64 | tee -a "$results"
+[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL install/arm64"
+# --- end packaging ---
+
 vmdirs=()
 for k in "${kernels[@]}"; do vmdirs+=("$top/build/vm/$k"); done
 "$top/tools/reliability-report.sh" "${vmdirs[@]}" >"$top/build/reliability.md" &&

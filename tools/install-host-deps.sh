@@ -7,6 +7,13 @@ pkgs=(
 	make gcc bc flex bison libelf-dev libssl-dev xz-utils kmod perl
 	# guest root and VM
 	debootstrap qemu-system-x86 util-linux
+	# --- packaging and install tests (packaging/, run-systemd.sh) ---
+	# the arm64 guest: its root made with mmdebstrap, maintainer scripts
+	# under qemu-user (binfmt_misc), booted by qemu-system-aarch64; its
+	# disk image (mke2fs -d), the qcow2 overlays of it; its zboot kernel
+	# unpacked with python3
+	mmdebstrap arch-test qemu-user-static qemu-system-arm qemu-utils e2fsprogs python3
+	# --- end packaging ---
 )
 missing=()
 for p in "${pkgs[@]}"; do
