@@ -3,7 +3,11 @@
  * daedalus_v4l2_daemon: decodes the requests of daedalus-v4l2's contexts.
  *
  *   daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]
- *                               [--dump-jobs DIR]
+ *                               [--dump-jobs DIR] [--status-file PATH]
+ *   daedalus_v4l2_daemon status [--status-file PATH]
+ *
+ * The status subcommand prints what the running daemon reports
+ * (status/status.h, docs/status.md); its exit code is its own.
  *
  * Exit codes: 0 on SIGTERM/SIGINT, 1 usage, 2 no usable decoder library,
  * 3 bridge unavailable (module missing, another daemon, version mismatch),
@@ -24,19 +28,23 @@
 #include "bridge/bridge.h"
 #include "bridge/capture_map.h"
 #include "bridge/context.h"
+#include "status/status.h"
 #include "util/log.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]\n"
-		"                                   [--dump-jobs DIR]\n"
+		"                                   [--dump-jobs DIR] [--status-file PATH]\n"
+		"       daedalus_v4l2_daemon status [--status-file PATH]\n"
 		"  --node PATH  bridge node (default %s)\n"
 		"  --user NAME  switch to this user once the bridge is open\n"
 		"  --verbose    debug logging\n"
 		"  --dump-jobs DIR  write every job message as received to DIR (debugging:\n"
-		"               tests/unit can replay them without a device)\n",
-		DV_BRIDGE_NODE);
+		"               tests/unit can replay them without a device)\n"
+		"  --status-file PATH  where the daemon writes its status every second, and\n"
+		"               where status reads it (default %s)\n",
+		DV_BRIDGE_NODE, DV_STATUS_FILE_DEFAULT);
 }
 
 /* Gives up root once the bridge is open: decoding needs no privilege. */
@@ -58,12 +66,15 @@ static int drop_privileges(const char *user)
 
 int main(int argc, char **argv)
 {
-	const char *node = DV_BRIDGE_NODE, *user = NULL;
+	const char *node = DV_BRIDGE_NODE, *user = NULL, *status_path = DV_STATUS_FILE_DEFAULT;
+	long owner_uid = -1, owner_gid = -1;
 	struct dv_msgbuf msg = { 0 };
 	struct pollfd pfd[2];
 	sigset_t signals;
 	int bridge, sfd, ret, status = 0;
 
+	if (argc >= 2 && !strcmp(argv[1], "status"))
+		return dv_status_command(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "daemon")) {
 		usage(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
 		return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 1;
@@ -73,6 +84,8 @@ int main(int argc, char **argv)
 			node = argv[++i];
 		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
 			user = argv[++i];
+		} else if (!strcmp(argv[i], "--status-file") && i + 1 < argc) {
+			status_path = argv[++i];
 		} else if (!strcmp(argv[i], "--dump-jobs") && i + 1 < argc) {
 			dv_contexts_dump_jobs(argv[++i]);
 		} else if (!strcmp(argv[i], "--verbose")) {
@@ -99,8 +112,20 @@ int main(int argc, char **argv)
 	bridge = dv_bridge_open(node);
 	if (bridge < 0)
 		return 3;
+	/* Only an attached daemon reports: a refused second one must not. */
+	if (user) {
+		struct passwd *pw = getpwnam(user);
+
+		if (pw) {
+			owner_uid = (long)pw->pw_uid;
+			owner_gid = (long)pw->pw_gid;
+		}
+	}
+	dv_status_init(status_path, owner_uid, owner_gid);
 	if (user && drop_privileges(user))
 		return 4;
+	dv_status_attached(node, DV_BRIDGE_VERSION);
+	dv_status_start();
 
 	pfd[0] = (struct pollfd){ .fd = bridge, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -127,6 +152,7 @@ int main(int argc, char **argv)
 	/* Closing the bridge ends every job we still hold with ERROR. */
 	close(bridge);
 	dv_contexts_shutdown();
+	dv_status_stop();
 	free(msg.data);
 	return status;
 }

@@ -47,6 +47,8 @@ struct dv_backend {
 	/* Forget all stream state (stop, seek): next job starts afresh. */
 	void (*reset)(struct dv_decoder *dec);
 	void (*destroy)(struct dv_decoder *dec);
+	/* How many threads @dec decodes with (the status report shows it). */
+	int (*threads)(const struct dv_decoder *dec);
 };
 
 extern const struct dv_backend dv_backend_lavc;

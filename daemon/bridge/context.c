@@ -17,6 +17,7 @@
 #include "bridge/bridge.h"
 #include "bridge/capture_map.h"
 #include "bridge/context.h"
+#include "status/status.h"
 #include "util/log.h"
 
 enum dv_item_kind { DV_ITEM_JOB, DV_ITEM_PREPARE, DV_ITEM_RESET, DV_ITEM_STOP };
@@ -187,6 +188,8 @@ done:
 		dv_bridge_complete(ctx->bridge_fd, job.job_id, DV_STATUS_HAS_PIXELS, bytesused);
 	else
 		dv_bridge_complete(ctx->bridge_fd, job.job_id, DV_STATUS_ERROR, 0);
+	dv_status_job_done(ctx->id, &job.fmt, ctx->backend, ctx->decoder,
+			   dv_now_us() - start, !ret);
 	/* Clients give a request a deadline (GStreamer: 1 s); show how close we come. */
 	dv_dbg("ctx %u job %llu: %s in %lld ms", ctx->id, (unsigned long long)job.job_id,
 	       ret ? "failed" : "decoded", (long long)(dv_now_us() - start) / 1000);
@@ -297,6 +300,7 @@ static struct dv_context *dv_context_get(int bridge_fd, uint32_t id)
 	}
 	ctx->next = contexts;
 	contexts = ctx;
+	dv_status_context_open(id);
 	dv_dbg("ctx %u: opened", id);
 	return ctx;
 }
@@ -310,6 +314,7 @@ static void dv_context_close(uint32_t id)
 			continue;
 		ctx = *p;
 		*p = ctx->next;
+		dv_status_context_closed(id);
 		/* The worker frees the context once it gets here. */
 		if (dv_context_push_kind(ctx, DV_ITEM_STOP))
 			dv_err("ctx %u: no memory to stop its worker", id);
@@ -360,6 +365,7 @@ static void dv_context_cancel_jobs(struct dv_context *ctx)
 	while ((item = cancelled)) {
 		cancelled = item->next;
 		dv_fail_job_msg(ctx->bridge_fd, item->msg);
+		dv_status_job_cancelled(ctx->id);
 		free(item);
 	}
 }

@@ -344,6 +344,12 @@ fail:
 	return -EIO;
 }
 
+static int dv_dav1d_threads(const struct dv_decoder *dec)
+{
+	(void)dec;
+	return DV_DAV1D_THREADS;
+}
+
 const struct dv_backend dv_backend_dav1d = {
 	.name = "libdav1d",
 	.load = dv_dav1d_backend_load,
@@ -352,4 +358,5 @@ const struct dv_backend dv_backend_dav1d = {
 	.decode = dv_dav1d_decode,
 	.reset = dv_dav1d_reset,
 	.destroy = dv_dav1d_destroy,
+	.threads = dv_dav1d_threads,
 };

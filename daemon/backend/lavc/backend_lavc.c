@@ -494,6 +494,12 @@ static int dv_lavc_decode(struct dv_decoder *dec,
 				  job->capture_size, bytesused);
 }
 
+/* What avcodec_open2() made of thread_count 0: the slice threads it runs. */
+static int dv_lavc_threads(const struct dv_decoder *dec)
+{
+	return dec->avctx->thread_count;
+}
+
 const struct dv_backend dv_backend_lavc = {
 	.name = "libavcodec",
 	.load = dv_lavc_backend_load,
@@ -502,4 +508,5 @@ const struct dv_backend dv_backend_lavc = {
 	.decode = dv_lavc_decode,
 	.reset = dv_lavc_reset,
 	.destroy = dv_lavc_destroy,
+	.threads = dv_lavc_threads,
 };
