@@ -110,12 +110,16 @@ done
 # Then installed the way a user does it, on the x86 test guest booted by
 # systemd, and on Debian trixie arm64 with its stock kernel (installed,
 # rebooted, decoding, purged): tools/vm/run-systemd.sh.
-"$top/packaging/tests/run.sh" | tee -a "$results"
-[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL pkg/run"
-"$top/tools/vm/run-systemd.sh" --arch x86_64 --kernel "$first" install-x86 | tee -a "$results"
-[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL install/x86_64"
-"$top/tools/vm/run-systemd.sh" --arch arm64 install-arm64 | tee -a "$results"
-[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL install/arm64"
+# Not yet part of the default run: the install tests are still being
+# brought up (issue 11); DAEDALUS_INSTALL_TESTS=1 runs them.
+if [ -n "${DAEDALUS_INSTALL_TESTS:-}" ]; then
+	"$top/packaging/tests/run.sh" | tee -a "$results"
+	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL pkg/run"
+	"$top/tools/vm/run-systemd.sh" --arch x86_64 --kernel "$first" install-x86 | tee -a "$results"
+	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL install/x86_64"
+	"$top/tools/vm/run-systemd.sh" --arch arm64 install-arm64 | tee -a "$results"
+	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL install/arm64"
+fi
 # --- end packaging ---
 
 vmdirs=()
