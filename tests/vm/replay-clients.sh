@@ -125,7 +125,7 @@ wait_for 8 sh -c "! kill -0 $DAEMON_PID 2>/dev/null" ||
 wait "$DAEMON_PID" 2>/dev/null || true
 nothing_left 5
 start_daemon
-replay "$CORPUS" crop_174x98 ffmpeg || rc=1
+replay "$CORPUS" cbp_cavlc ffmpeg || rc=1
 
 stop_daemon
 nothing_left 5
