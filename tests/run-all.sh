@@ -25,11 +25,11 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
-VM_TESTS=(module-load requests bridge gst-inspect compliance replay-clients conformance-h264
+VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
 	conformance-vp9 conformance-av1 daemon-lifecycle hostile-daemon)
 # The slow fault and load tests drive the same kernel paths on every
 # kernel: the first kernel only, so a cold CI run stays well inside its time.
-VM_TESTS_FIRST=(fault-injection hostile-client load)
+VM_TESTS_FIRST=(replay-clients fault-injection hostile-client load)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
