@@ -11,6 +11,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/tools/vm/lib.sh"
+source "$top/tools/progress.sh"
 set +e
 
 kernels=()
@@ -29,17 +30,19 @@ VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
 	conformance-vp9 conformance-av1 daemon-lifecycle hostile-daemon)
 # The slow fault and load tests drive the same kernel paths on every
 # kernel: the first kernel only, so a cold CI run stays well inside its time.
-VM_TESTS_FIRST=(replay-clients fault-injection hostile-client load)
+VM_TESTS_FIRST=(replay-clients fault-injection hostile-client load status demo)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 record() { echo "$1" | tee -a "$results"; }
 
+# Long steps print progress; their logs go to build/logs/.
+logs=$top/build/logs
 # The guest root builds while the kernels compile: mostly network and disk.
-"$top/tools/vm/build-root.sh" >/dev/null &
+step "guest root" 8 "$logs/guest-root.log" "$top/tools/vm/build-root.sh" &
 root_pid=$!
 for k in "${kernels[@]}"; do
-	"$top/tools/vm/build-kernel.sh" "$k" >/dev/null ||
+	step "guest kernel $k" 30 "$logs/kernel-$k.log" "$top/tools/vm/build-kernel.sh" "$k" ||
 		record "FAIL build/kernel-$k"
 done
 wait "$root_pid" || record "FAIL build/guest-root"
@@ -75,10 +78,16 @@ fuzz_secs=20
 "$top/tests/fuzz/run-fuzzers.sh" "$fuzz_secs" | tee -a "$results"
 
 # The conformance corpora, generated with the guest root's encoders.
-DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || record "FAIL build/corpus-h264"
-DAEDALUS_CORPUS_VP9=$("$top/tests/conformance/gen-corpus.sh" vp9) || record "FAIL build/corpus-vp9"
-DAEDALUS_CORPUS_AV1=$("$top/tests/conformance/gen-corpus.sh" av1) || record "FAIL build/corpus-av1"
-export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1
+# corpus CODEC -- build the corpus (progress, log), then print its directory
+corpus() {
+	step "$1 corpus" 3 "$logs/corpus-$1.log" "$top/tests/conformance/gen-corpus.sh" "$1" &&
+		"$top/tests/conformance/gen-corpus.sh" "$1" 2>/dev/null
+}
+DAEDALUS_CORPUS=$(corpus h264) || record "FAIL build/corpus-h264"
+DAEDALUS_CORPUS_VP9=$(corpus vp9) || record "FAIL build/corpus-vp9"
+DAEDALUS_CORPUS_AV1=$(corpus av1) || record "FAIL build/corpus-av1"
+DAEDALUS_CORPUS_DEMO=$(corpus demo) || record "FAIL build/corpus-demo"
+export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1 DAEDALUS_CORPUS_DEMO
 
 # The full corpora on the first kernel (6.12, the Pi's line); every 4th
 # clip on the others: the kernel paths are the same for every clip, and a

@@ -65,6 +65,12 @@ copy_corpus() { # copy_corpus DIR NAME
 copy_corpus "${DAEDALUS_CORPUS:-}" corpus
 copy_corpus "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9
 copy_corpus "${DAEDALUS_CORPUS_AV1:-}" corpus-av1
+copy_corpus "${DAEDALUS_CORPUS_DEMO:-}" corpus-demo
+# tools/demo.sh FILE: the user's video, for the demo.
+if [ -n "${DAEDALUS_DEMO_FILE:-}" ]; then
+	mkdir -p "$run/user"
+	cp "$DAEDALUS_DEMO_FILE" "$run/user/"
+fi
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -74,6 +80,7 @@ DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
 CORPUS=/mnt/run/corpus
 CORPUS_VP9=/mnt/run/corpus-vp9
 CORPUS_AV1=/mnt/run/corpus-av1
+CORPUS_DEMO=/mnt/run/corpus-demo
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
@@ -101,17 +108,6 @@ shares=($(share root "$root" ro) $(share proj "$DAEDALUS_TOP" ro)
 	$(share run "$run") $(share modules "$kdir/modroot/lib/modules" ro))
 shares=("${shares[@]/mount_tag=root/mount_tag=/dev/root}")
 
-log "booting $kver ($accel) for: $*"
-start=$(date +%s)
-rc=0
-timeout "$timeout_s" qemu-system-x86_64 -nodefaults -display none -no-reboot \
-	"${accel_args[@]}" -smp 2 -m 4G \
-	-kernel "$kdir/bzImage" \
-	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7" \
-	"${shares[@]}" \
-	-serial "file:$run/console.log" -monitor none </dev/null || rc=$?
-log "guest ran for $(( $(date +%s) - start )) s (qemu exit $rc)"
-
 failed=0
 report() { # report NAME OK
 	if [ "$2" = 1 ]; then
@@ -121,16 +117,52 @@ report() { # report NAME OK
 		failed=1
 	fi
 }
+# report_test NAME CODE -- the test's line, and its output's end if it failed
+report_test() {
+	if [ "$2" != 0 ]; then
+		log "$kver/$1: exit code ${2:-none}; its output:"
+		tail -n 40 "$run/$1.log" >&2 2>/dev/null || true
+	fi
+	report "$1" "$([ "$2" = 0 ] && echo 1)"
+}
+# A line per test as it finishes (the guest appends "NAME CODE" to the
+# status file, shared over 9p), not all of them when the guest ends.
+: >"$run/reported"
+report_finished() {
+	local t code
+	[ -f "$run/status" ] || return 0
+	while read -r t code; do
+		[ -n "$code" ] || continue
+		grep -qxF "$t" "$run/reported" && continue
+		echo "$t" >>"$run/reported"
+		report_test "$t" "$code"
+	done <"$run/status"
+}
+
+log "booting $kver ($accel) for: $*"
+start=$(date +%s)
+timeout "$timeout_s" qemu-system-x86_64 -nodefaults -display none -no-reboot \
+	"${accel_args[@]}" -smp 2 -m 4G \
+	-kernel "$kdir/bzImage" \
+	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7" \
+	"${shares[@]}" \
+	-serial "file:$run/console.log" -monitor none </dev/null &
+qemu_pid=$!
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	report_finished
+	sleep 5
+done
+rc=0
+wait "$qemu_pid" || rc=$?
+log "guest ran for $(( $(date +%s) - start )) s (qemu exit $rc)"
+report_finished
+# Lines reported while the guest ran may have been failures.
+grep -q ' [1-9][0-9]*$' "$run/status" 2>/dev/null && failed=1
 
 grep -q '^finished$' "$run/status" 2>/dev/null ||
 	log "guest did not finish (timeout, panic or crash): see $run/console.log"
 for t in "$@"; do
-	code=$(awk -v t="$t" '$1 == t { print $2 }' "$run/status" 2>/dev/null)
-	if [ "$code" != 0 ]; then
-		log "$kver/$t: exit code ${code:-none}; its output:"
-		tail -n 40 "$run/$t.log" >&2 2>/dev/null || true
-	fi
-	report "$t" "$([ "$code" = 0 ] && echo 1)"
+	grep -qxF "$t" "$run/reported" || report_test "$t" ""
 done
 
 # A kernel report fails the run even if every test passed.
