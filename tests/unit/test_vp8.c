@@ -267,6 +267,14 @@ static void test_frame_build(void)
 	ctrl.flags &= ~V4L2_VP8_FRAME_FLAG_KEY_FRAME;
 	CHECK_EQ(dv_vp8_frame_build(&ctrl, frame_buf, n, &out, &h, &rebuilt,
 				    &disagree), -EINVAL);
+	/* An empty buffer is refused before anything is appended (found by
+	 * fuzz_vp8_frame: appending nothing to an empty buffer was undefined
+	 * behaviour). */
+	dv_bytebuf_free(&out);
+	dv_bytebuf_init(&out, 64);
+	CHECK_EQ(dv_vp8_frame_build(NULL, frame_buf, 0, &out, &h, &rebuilt,
+				    &disagree), -EINVAL);
+	CHECK(out.data == NULL, "something was appended");
 	dv_bytebuf_free(&out);
 }
 

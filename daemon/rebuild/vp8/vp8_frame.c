@@ -112,10 +112,10 @@ int dv_vp8_frame_build(const struct v4l2_ctrl_vp8_frame *frame,
 	*disagree = 0;
 	memset(hdr, 0, sizeof(*hdr));
 	dv_bytebuf_clear(out);
-	if (!buf)
+	if (!buf || !size)
 		return -EINVAL;
 	if (frame && !dv_vp8_carries_tag(frame, buf, size)) {
-		if (!size || dv_vp8_untagged_size(frame) != size)
+		if (dv_vp8_untagged_size(frame) != size)
 			return -EINVAL;
 		tag_size = dv_vp8_tag_write(frame, tag);
 		ret = dv_bytebuf_append(out, tag, tag_size);
