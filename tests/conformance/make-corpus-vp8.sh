@@ -82,6 +82,9 @@ clip golden        320x240  30 scenecut 1 "$GOOD $NOARF -g 12 -b:v 250k" \
 clip sharp_simple  176x144  15 mandel   1 "$GOOD $NOARF -profile:v 1 -sharpness 5 -b:v 200k" \
 	"profile=1>0 loop_filter_type=1>0 loop_filter_sharpness=5>0" \
 	"Version 1: simple loop filter and bilinear prediction, sharpness 5"
+clip version3      176x144  10 testsrc2 1 "$GOOD $NOARF -profile:v 3 -b:v 200k" \
+	"profile=3*10" \
+	"Version 3: full-pixel motion vectors"
 clip odd_175x99    175x99   20 testsrc2 2 "$GOOD $ARF" \
 	"$HIDDEN" \
 	"Odd size 175x99 (partial macroblocks, odd chroma) with alt-ref"
@@ -94,9 +97,8 @@ clip lowq          176x144  10 mandel   1 "$GOOD $NOARF -qmin 0 -qmax 4 -b:v 4M"
 clip 1080p         1920x1080 5 testsrc2 1 "$RT $NOARF -slices 4 -b:v 3M" \
 	"log2_token_partitions=2*5" \
 	"1920x1080, 4 token partitions"
-# Not covered: horizontal/vertical scale (FFmpeg's libvpx wrapper cannot
-# set it; libavcodec ignores it too: it is for the display); versions 2
-# and 3 (FFmpeg's wrapper makes 0 and 1 only... -profile:v takes 0-3, but
-# libvpx's encoder treats 2 and 3 like 1 apart from the filter).
+# Not covered: the key frame's horizontal/vertical scale (FFmpeg's libvpx
+# wrapper cannot set it; it only tells a player to upscale, libavcodec
+# ignores it); version 2.
 
 echo "corpus: $(wc -l <clips.txt) clips" >&2

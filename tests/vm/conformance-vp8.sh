@@ -1,7 +1,7 @@
 # timeout: 600
 # Every clip of the VP8 corpus (tests/conformance/make-corpus-vp8.sh:
 # hidden alt-ref frames, golden updates, error-resilient, 2 and 8 token
-# partitions, segmentation, version 1 (simple loop filter), odd sizes,
+# partitions, segmentation, versions 1 (simple loop filter) and 3, odd sizes,
 # 1080p), decoded by GStreamer's v4l2slvp8dec on our device with the
 # daemon attached: every shown frame MD5-identical to FFmpeg's software
 # decoder, none missing; then two clients at once. The daemon must not
