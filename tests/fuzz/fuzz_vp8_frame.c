@@ -8,7 +8,8 @@
  *
  * Checks: the frame built is the buffer itself, or the tag written from
  * the control followed by the buffer, and then only when the buffer is
- * exactly the partitions the control describes; the tag fields match a
+ * exactly the partitions the control describes; a control whose frame
+ * type differs from the frame's is reported; the tag fields match a
  * decode of the tag written here; the header parse reads nothing past the
  * frame (it is parsed again from an exactly sized copy: ASan) and gives the
  * same answer; partitions fit; the slots match a model kept here.
@@ -97,6 +98,20 @@ static void check_tag(const uint8_t *f, size_t size,
 			  h->width && h->height, "size");
 }
 
+/* The frame without its tag as @c describes it: the partitions. */
+static uint64_t untagged_size(const struct v4l2_ctrl_vp8_frame *c)
+{
+	uint64_t n = c->first_part_size;
+	unsigned int i;
+
+	if (c->num_dct_parts != 1 && c->num_dct_parts != 2 &&
+	    c->num_dct_parts != 4 && c->num_dct_parts != 8)
+		return 0;
+	for (i = 0; i < c->num_dct_parts; i++)
+		n += c->dct_part_sizes[i] + (i ? 3 : 0);
+	return n;
+}
+
 static int one_job(struct dv_vp8_refs *refs, struct model *m, uint8_t ctl,
 		   const struct v4l2_ctrl_vp8_frame *ctrl,
 		   const uint8_t *buf, size_t size, int64_t ts,
@@ -129,9 +144,14 @@ static int one_job(struct dv_vp8_refs *refs, struct model *m, uint8_t ctl,
 			  "the buffer was changed");
 	}
 	check_tag(out->data, out->size, &h);
-	if (ctrl)
+	if (rebuilt)
 		FZ_ASSERT(!(ctrl->flags & V4L2_VP8_FRAME_FLAG_KEY_FRAME) ==
-			  !h.key_frame, "the control's frame type was not kept");
+			  !h.key_frame && untagged_size(ctrl) == size,
+			  "a tag written for a buffer that is not the partitions");
+	if (ctrl)
+		FZ_ASSERT(!(disagree & DV_VP8_DIFF_KEY) ==
+			  (!(ctrl->flags & V4L2_VP8_FRAME_FLAG_KEY_FRAME) ==
+			   !h.key_frame), "frame type disagreement");
 	exact = malloc(out->size);
 	if (!exact)
 		abort();

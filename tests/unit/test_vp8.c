@@ -261,12 +261,29 @@ static void test_frame_build(void)
 				    &disagree), 0);
 	CHECK_EQ(disagree, DV_VP8_DIFF_SIZE | DV_VP8_DIFF_SHOW |
 		 DV_VP8_DIFF_QUANT);
-	/* A control saying inter frame for a key frame: the buffer is not
-	 * the frame it describes, with or without a tag. */
+	/* A control saying inter frame, with another first partition size,
+	 * for a whole key frame: decoded as it is, the disagreement named. */
 	vp8w_control(&cases[0], fps, &ctrl);
 	ctrl.flags &= ~V4L2_VP8_FRAME_FLAG_KEY_FRAME;
+	ctrl.first_part_size++;
 	CHECK_EQ(dv_vp8_frame_build(&ctrl, frame_buf, n, &out, &h, &rebuilt,
-				    &disagree), -EINVAL);
+				    &disagree), 0);
+	CHECK_EQ(rebuilt, 0);
+	CHECK_EQ(h.key_frame, 1);
+	CHECK_EQ(disagree, DV_VP8_DIFF_KEY | DV_VP8_DIFF_FIRST_PART);
+	/* ... but not the same frame without its tag. */
+	CHECK_EQ(dv_vp8_frame_build(&ctrl, frame_buf + 10, n - 10, &out, &h,
+				    &rebuilt, &disagree), -EINVAL);
+	/* 3 token partitions describe no frame: no tag is written for a
+	 * buffer whose size would match them (found by fuzz_vp8_frame). */
+	n = write_frame(&cases[1], &fps);
+	vp8w_control(&cases[1], fps, &ctrl);
+	ctrl.num_dct_parts = 3;
+	ctrl.dct_part_sizes[2] += ctrl.dct_part_sizes[3] + 3;
+	ctrl.dct_part_sizes[3] = 0;
+	CHECK_EQ(dv_vp8_frame_build(&ctrl, frame_buf + 3, n - 3, &out, &h,
+				    &rebuilt, &disagree), -EINVAL);
+	CHECK_EQ(rebuilt, 0);
 	/* An empty buffer is refused before anything is appended (found by
 	 * fuzz_vp8_frame: appending nothing to an empty buffer was undefined
 	 * behaviour). */

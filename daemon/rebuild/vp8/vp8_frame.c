@@ -60,7 +60,9 @@ static uint64_t dv_vp8_untagged_size(const struct v4l2_ctrl_vp8_frame *frame)
 	uint64_t total = frame->first_part_size;
 	unsigned int i, n = frame->num_dct_parts;
 
-	if (n < 1 || n > DV_VP8_MAX_PARTITIONS)
+	/* 1, 2, 4 or 8, as the core checks; anything else describes no
+	 * frame. */
+	if (n > DV_VP8_MAX_PARTITIONS || !n || (n & (n - 1)))
 		return 0;
 	total += 3 * (uint64_t)(n - 1);
 	for (i = 0; i < n; i++)
@@ -73,6 +75,10 @@ static unsigned int dv_vp8_compare(const struct v4l2_ctrl_vp8_frame *frame,
 {
 	unsigned int diff = 0;
 
+	if (!(frame->flags & V4L2_VP8_FRAME_FLAG_KEY_FRAME) != !hdr->key_frame)
+		diff |= DV_VP8_DIFF_KEY;
+	if (frame->first_part_size != hdr->first_part_size)
+		diff |= DV_VP8_DIFF_FIRST_PART;
 	if (frame->version != hdr->version)
 		diff |= DV_VP8_DIFF_VERSION;
 	if (!(frame->flags & V4L2_VP8_FRAME_FLAG_SHOW_FRAME) != !hdr->show_frame)
@@ -114,9 +120,10 @@ int dv_vp8_frame_build(const struct v4l2_ctrl_vp8_frame *frame,
 	dv_bytebuf_clear(out);
 	if (!buf || !size)
 		return -EINVAL;
-	if (frame && !dv_vp8_carries_tag(frame, buf, size)) {
-		if (dv_vp8_untagged_size(frame) != size)
-			return -EINVAL;
+	/* Anything else is decoded as it is, if it is a frame: the control
+	 * is informative, the bitstream is what libavcodec reads. */
+	if (frame && !dv_vp8_carries_tag(frame, buf, size) &&
+	    dv_vp8_untagged_size(frame) == size) {
 		tag_size = dv_vp8_tag_write(frame, tag);
 		ret = dv_bytebuf_append(out, tag, tag_size);
 		*rebuilt = 1;

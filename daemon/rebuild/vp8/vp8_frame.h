@@ -8,9 +8,12 @@
  * the drivers read the first partition at 10 (key frame) or 3 bytes
  * (hantro's first_part_offset; first_part_header_bits counts from there).
  * Such a buffer is decoded as it is. A buffer that holds the frame minus
- * its tag (its size is exactly the partitions the control describes) gets
- * the tag written from the control: frame type, version, show_frame,
- * first_part_size and, for key frames, the start code and the size. The
+ * its tag (it does not start with the tag the control describes, and its
+ * size is exactly the partitions the control describes) gets the tag
+ * written from the control: frame type, version, show_frame,
+ * first_part_size and, for key frames, the start code and the size. Any
+ * other buffer is decoded as it is if it is a VP8 frame, whatever the
+ * control says (the bitstream is what libavcodec reads). The
  * first partition header cannot be missing: it is the start of the first
  * partition's bool-coded data, which the macroblock headers continue.
  */
@@ -42,6 +45,8 @@ size_t dv_vp8_tag_write(const struct v4l2_ctrl_vp8_frame *frame,
 #define DV_VP8_DIFF_QUANT	(1u << 5)
 #define DV_VP8_DIFF_SEGMENT	(1u << 6)
 #define DV_VP8_DIFF_SIGN_BIAS	(1u << 7)
+#define DV_VP8_DIFF_KEY		(1u << 8)
+#define DV_VP8_DIFF_FIRST_PART	(1u << 9)
 
 /*
  * Puts into @out the frame to decode for the OUTPUT buffer @buf (@size
@@ -49,8 +54,8 @@ size_t dv_vp8_tag_write(const struct v4l2_ctrl_vp8_frame *frame,
  * then the buffer must carry its tag), and parses it into @hdr.
  * *@rebuilt tells whether the tag was written from the control,
  * *@disagree which control fields differ from the bitstream.
- * Returns 0, -EINVAL (neither a frame nor a frame without its tag, or a
- * key frame flag that the control contradicts), or -ENOMEM.
+ * Returns 0, -EINVAL (neither a frame nor a frame without its tag), or
+ * -ENOMEM.
  */
 int dv_vp8_frame_build(const struct v4l2_ctrl_vp8_frame *frame,
 		       const uint8_t *buf, size_t size, struct dv_bytebuf *out,
