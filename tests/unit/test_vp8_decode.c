@@ -13,7 +13,8 @@
  * the k-th shown one must be byte-identical to the k-th frame the plain
  * decode outputs (VP8 never reorders). Then the same with every buffer
  * stripped of its frame tag: the backend writes it from the control, and
- * the pictures are the same.
+ * the pictures are the same. Then a damaged copy of the stream, and the
+ * clean one again on the same decoder.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -351,6 +352,78 @@ static void run(int strip_tags, uint8_t **ref, int n_ref)
 	free(capture);
 }
 
+/*
+ * A hostile client's stream: bits flipped in every third frame after its
+ * tag, every fifth cut short, the controls those of the clean frames.
+ * Every request must end (picture or error) without a sanitizer report;
+ * then, after a reset, the same decoder decodes the clean stream exactly.
+ */
+static void run_damaged(uint8_t **ref, int n_ref)
+{
+	struct dv_decoder *dec = dv_backend_lavc.create(DV_CODEC_ID_VP8);
+	uint8_t *capture = malloc(capture_format.sizeimage);
+	unsigned int errors = 0;
+	struct client c = { 0 };
+	int shown = 0, matched = 0;
+	size_t i, j;
+
+	CHECK(dec != NULL, "no VP8 decoder");
+	if (!dec)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			dv_backend_lavc.reset(dec);
+		memset(&c, 0, sizeof(c));
+		for (i = 0; i < n_packets; i++) {
+			struct v4l2_ctrl_vp8_frame frame;
+			struct dv_ctrl_builder ctrls;
+			struct dv_vp8_header h;
+			struct dv_decode_job job;
+			uint8_t *bs = malloc(packets[i].size);
+			size_t size = packets[i].size;
+			uint32_t used = 0;
+			int ret;
+
+			memcpy(bs, packets[i].data, size);
+			if (dv_vp8_header_parse(bs, size, &h)) {
+				free(bs);
+				continue;
+			}
+			make_control(&c, &h, &packets[i], (uint64_t)i * 1000, &frame);
+			if (!pass && i % 3 == 1)
+				for (j = h.tag_size; j < size; j += 7)
+					bs[j] ^= (uint8_t)(1u << (j % 8));
+			if (!pass && i % 5 == 2)
+				size = h.tag_size + (size - h.tag_size) / 3;
+			dv_ctrl_builder_init(&ctrls);
+			dv_ctrl_builder_add(&ctrls, V4L2_CID_STATELESS_VP8_FRAME,
+					    &frame, sizeof(frame));
+			memset(&job, 0, sizeof(job));
+			job.fmt = &capture_format;
+			job.ctrls = ctrls.buf;
+			job.ctrls_size = ctrls.size;
+			job.bitstream = bs;
+			job.bitstream_size = size;
+			job.capture = capture;
+			job.capture_size = capture_format.sizeimage;
+			job.timestamp = (uint64_t)i * 1000;
+			ret = dv_backend_lavc.decode(dec, &job, &used);
+			errors += ret != 0;
+			if (pass && !ret && h.show_frame) {
+				matched += shown < n_ref &&
+					   same_picture(capture, ref[shown]);
+				shown++;
+			}
+			free(bs);
+		}
+	}
+	fprintf(stderr, "damaged: %u of %zu requests failed; then %d/%d exact\n",
+		errors, n_packets, matched, n_ref);
+	CHECK_EQ(matched, n_ref);
+	dv_backend_lavc.destroy(dec);
+	free(capture);
+}
+
 int main(void)
 {
 	uint8_t *ref[4 * FRAMES] = { 0 };
@@ -369,6 +442,7 @@ int main(void)
 	CHECK_EQ(n_ref, FRAMES);
 	run(0, ref, n_ref);
 	run(1, ref, n_ref);
+	run_damaged(ref, n_ref);
 	for (i = 0; i < 4 * FRAMES; i++)
 		free(ref[i]);
 	for (size_t j = 0; j < n_packets; j++)
