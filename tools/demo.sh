@@ -3,7 +3,7 @@
 # kernel, guest root, the demo clips, the module, the daemon), boot the
 # guest with the device loaded, show what V4L2 clients see of it, then
 # decode one short clip of every codec through the device with GStreamer
-# (or FILE, a video of yours: H.264, VP9 or AV1, 4:2:0 8/10-bit, in MKV,
+# (or FILE, a video of yours: any codec the device decodes, 4:2:0 8/10-bit, in MKV,
 # WebM, MP4, IVF or Annex-B) and print, per clip, the codec and size, the
 # frames decoded, fps, whether every frame matches FFmpeg's software
 # decoder, and the daemon's status while it decoded. PNG strips of decoded

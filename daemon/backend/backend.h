@@ -2,7 +2,7 @@
 /*
  * The decode backend boundary. A backend turns one request (its control
  * records and bitstream) into that request's picture, written into the
- * mapped CAPTURE buffer in the context's format. libavcodec (H.264, VP9) and
+ * mapped CAPTURE buffer in the context's format. libavcodec (H.264, VP9, VP8) and
  * libdav1d (AV1) are backends; daedalus-fourier would plug in here too.
  */
 #ifndef DV_BACKEND_H

@@ -81,6 +81,43 @@ static const struct v4l2_ctrl_h264_sps valid_h264_sps = {
 	.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY,
 };
 
+/* VP8: 8-bit only, versions 0 to 3, sizes the frame tag can carry. */
+static void test_refused_vp8(int fd)
+{
+	struct v4l2_ctrl_vp8_frame vp8 = {
+		.width = 175, .height = 99, .num_dct_parts = 1,
+		.first_part_size = 100,
+		.flags = V4L2_VP8_FRAME_FLAG_KEY_FRAME | V4L2_VP8_FRAME_FLAG_SHOW_FRAME,
+	};
+	struct v4l2_ctrl_vp8_frame bad;
+	struct v4l2_pix_format_mplane cap;
+
+	check(set_output(fd, V4L2_PIX_FMT_VP8_FRAME, 175, 99) == 0, "S_FMT OUTPUT VP8_FRAME");
+	cap = get_capture(fd);
+	check(cap.pixelformat == V4L2_PIX_FMT_NV12 && cap.width == 176 && cap.height == 112,
+	      "VP8 CAPTURE is NV12 at 16-aligned 176x112, whatever the last stream's depth");
+	bad = vp8; bad.version = 4;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
+	      "VP8 version 4 refused with EINVAL");
+	bad = vp8; bad.flags |= V4L2_VP8_FRAME_FLAG_EXPERIMENTAL;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
+	      "VP8 experimental stream refused with EINVAL");
+	bad = vp8; bad.horizontal_scale = 4;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
+	      "VP8 horizontal_scale 4 refused with EINVAL");
+	bad = vp8; bad.width = 16384;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
+	      "VP8 width 16384 refused with EINVAL");
+	bad = vp8; bad.num_dct_parts = 3;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
+	      "VP8 3 token partitions refused with EINVAL");
+	bad = vp8; bad.version = 3; bad.width = 0; bad.height = 0;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == 0,
+	      "VP8 version 3 accepted, unsized outside a request");
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &vp8, sizeof(vp8)) == 0,
+	      "VP8 frame accepted");
+}
+
 static void test_refused_values(int fd)
 {
 	struct v4l2_ctrl_h264_sps sps = valid_h264_sps;
@@ -157,6 +194,7 @@ static void test_refused_values(int fd)
 	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == 0,
 	      "AV1 10-bit accepted");
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "10-bit AV1 CAPTURE is P010");
+	test_refused_vp8(fd);
 }
 
 static int reqbufs(int fd, unsigned int type, unsigned int memory, unsigned int count)

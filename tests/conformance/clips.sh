@@ -21,6 +21,7 @@ clip_pipeline() {
 		# IVF: bytes 8-11 of the file header are the codec's fourcc
 		case $(dd if="$1" bs=4 skip=2 count=1 2>/dev/null) in
 		AV01) parse="ivfparse ! av1parse" element=v4l2slav1dec ;;
+		VP80) parse=ivfparse element=v4l2slvp8dec ;;
 		*) parse="ivfparse ! vp9parse" element=v4l2slvp9dec ;;
 		esac
 		;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """damage.py IN OUT SEED -- a hostile client's stream: copy an H.264
-Annex-B stream (.h264) or an IVF file (VP9, AV1) with seeded damage inside
+Annex-B stream (.h264) or an IVF file (VP8, VP9, AV1) with seeded damage inside
 its pictures: bits flipped in about one picture in three, and some
 pictures cut short. The framing stays intact (start codes and the first
 bytes of each NAL unit; IVF packet headers, sizes rewritten when a packet

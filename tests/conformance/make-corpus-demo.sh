@@ -36,3 +36,9 @@ ff -f lavfi -i "$graph" -frames:v $frames -pix_fmt yuv420p10le -c:v libsvtav1 \
 	-threads 1 -preset 10 -crf 40 -f ivf demo_av1.ivf
 make_reference demo_av1 demo_av1.ivf $size $frames p010 "-c:v libdav1d"
 add_clip demo_av1 $w $h $frames p010 "AV1 Main 10-bit (SVT-AV1)"
+
+echo "== demo_vp8: VP8" >&2
+ff -f lavfi -i "$graph" -frames:v $frames -pix_fmt yuv420p -c:v libvpx \
+	-threads 1 -deadline good -cpu-used 4 -b:v 1M -f ivf demo_vp8.ivf
+make_reference demo_vp8 demo_vp8.ivf $size $frames nv12 "-c:v vp8"
+add_clip demo_vp8 $w $h $frames nv12 "VP8 (libvpx)"

@@ -9,7 +9,7 @@
 #     reference frames swapped, a reference line missing, a stream cut short
 #     (last frame lost), a frame lost in the middle, an unknown clip, and a
 #     pipeline that runs out of time;
-#  3. the VP9 and AV1 corpora pass with software decoders too (avdec_vp9;
+#  3. the VP8, VP9 and AV1 corpora pass with software decoders too (avdec_vp8, avdec_vp9;
 #     av1dec, libaom's decoder, against references made with dav1d: two
 #     independent AV1 decoders agree on every frame, film grain included),
 #     and an AV1 clip that lost a show_existing_frame temporal unit, or its
@@ -87,8 +87,8 @@ run slow "$corpus" --decoder avdec_h264 --clips hd_1080p --timeout 0.01
 expect slow hd_1080p "FAIL(timeout)"
 [ "$(cat "$work/slow.rc")" = 1 ] || oops "timeout: exit code $(cat "$work/slow.rc"), not 1"
 
-# 4. The VP9 and AV1 corpora with software decoders.
-for c in vp9:avdec_vp9 av1:av1dec; do
+# 4. The VP8, VP9 and AV1 corpora with software decoders.
+for c in vp8:avdec_vp8 vp9:avdec_vp9 av1:av1dec; do
 	codec=${c%%:*} dec=${c#*:}
 	dir=$("$here/gen-corpus.sh" "$codec")
 	n=$(wc -l <"$dir/clips.txt")

@@ -17,6 +17,7 @@ targets=${*:-$(cd "$out/corpus" && ls)}
 	parsers="util/bitwriter util/bytebuf rebuild/ctrl_records
 		 rebuild/h264/h264_access_unit rebuild/h264/h264_bitstream
 		 rebuild/h264/h264_rebuild rebuild/vp9/vp9_header rebuild/vp9/vp9_slots
+		 rebuild/vp8/vp8_header rebuild/vp8/vp8_frame rebuild/vp8/vp8_refs
 		 rebuild/av1/obu rebuild/av1/sequence rebuild/av1/refs
 		 rebuild/av1/frame_header rebuild/av1/tile_group"
 	for name in "$@"; do
@@ -25,6 +26,7 @@ targets=${*:-$(cd "$out/corpus" && ls)}
 		extra= defs=-D_POSIX_C_SOURCE=200809L
 		case $name in
 		fuzz_h264_rebuild) extra=$src/tests/unit/h264_test_parse.c ;;
+		fuzz_vp8_frame) extra=$src/tests/unit/vp8_test_writer.c ;;
 		fuzz_bridge_msg) extra=$src/daemon/bridge/bridge.c defs=-D_GNU_SOURCE ;;
 		esac
 		objs=

@@ -4,10 +4,11 @@
  * then what context.c's dispatch and a context's worker read from a
  * message that passed: the typed structure of each message, and for a
  * job its control records and bitstream, handed to the decode layer's
- * parsers as the backends do (H.264 access unit, VP9 header, AV1 control
- * records). context.c itself starts threads and backends, so its reads
- * are repeated here; every message sits in a buffer of exactly its size,
- * so ASan catches any read validation should have prevented.
+ * parsers as the backends do (H.264 access unit, VP9 header, VP8 frame,
+ * AV1 control records). context.c itself starts threads and backends,
+ * so its reads are repeated here; every message sits in a buffer of
+ * exactly its size, so ASan catches any read validation should have
+ * prevented.
  * dv_msg_validate() is also compared with a model of the rules of
  * daedalus_v4l2_bridge.h written here.
  *
@@ -26,6 +27,7 @@
 #include "fuzz_common.h"
 #include "rebuild/h264/h264_access_unit.h"
 #include "rebuild/vp9/vp9_header.h"
+#include "rebuild/vp8/vp8_frame.h"
 
 #define MAX_MSGS	16
 
@@ -82,6 +84,23 @@ static int run_job(struct dv_h264_au_state *h264, const uint8_t *item_msg)
 		dv_ctrl_records_get(ctrls, job.ctrls_size,
 				    V4L2_CID_STATELESS_VP9_FRAME, &frame,
 				    sizeof(frame));
+		break;
+	}
+	case DV_CODEC_ID_VP8: {
+		struct v4l2_ctrl_vp8_frame frame;
+		struct dv_vp8_header hdr;
+		struct dv_bytebuf out;
+		unsigned int disagree;
+		int rebuilt, has;
+
+		has = !dv_ctrl_records_get(ctrls, job.ctrls_size,
+					   V4L2_CID_STATELESS_VP8_FRAME, &frame,
+					   sizeof(frame));
+		dv_bytebuf_init(&out, 64);
+		ret = dv_vp8_frame_build(has ? &frame : NULL, bs,
+					 job.bitstream_size, &out, &hdr,
+					 &rebuilt, &disagree);
+		dv_bytebuf_free(&out);
 		break;
 	}
 #ifdef DV_FUZZ_HAVE_AV1

@@ -8,7 +8,7 @@
 #   FAIL 6.12/kernel-log
 # Results and the whole console log are left in build/vm/VER/. The corpora
 # named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9 and
-# DAEDALUS_CORPUS_AV1 are copied in.
+# DAEDALUS_CORPUS_AV1 (and DAEDALUS_CORPUS_VP8) are copied in.
 # Exit code: 0 if everything passed.
 source "$(dirname "$0")/lib.sh"
 
@@ -71,6 +71,7 @@ if [ -n "${DAEDALUS_DEMO_FILE:-}" ]; then
 	mkdir -p "$run/user"
 	cp "$DAEDALUS_DEMO_FILE" "$run/user/"
 fi
+copy_corpus "${DAEDALUS_CORPUS_VP8:-}" corpus-vp8
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -81,6 +82,7 @@ CORPUS=/mnt/run/corpus
 CORPUS_VP9=/mnt/run/corpus-vp9
 CORPUS_AV1=/mnt/run/corpus-av1
 CORPUS_DEMO=/mnt/run/corpus-demo
+CORPUS_VP8=/mnt/run/corpus-vp8
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"

@@ -31,6 +31,8 @@
 #include "output/pixel_out.h"
 #include "rebuild/vp9/vp9_header.h"
 #include "rebuild/vp9/vp9_slots.h"
+#include "rebuild/vp8/vp8_frame.h"
+#include "rebuild/vp8/vp8_refs.h"
 
 /* Picture memory alignment and line alignment: enough for any SIMD
  * libavcodec uses (its STRIDE_ALIGN is at most 64). */
@@ -86,6 +88,12 @@ struct dv_decoder {
 			struct dv_vp9_header hdr;	/* of the current job */
 			struct dv_vp9_slots slots;	/* dv_lavc_held items */
 		} vp9;
+		struct {
+			struct dv_vp8_header hdr;	/* of the current job */
+			uint64_t ts;			/* its timestamp */
+			struct dv_vp8_refs refs;
+			int warned;		/* of references, this stream */
+		} vp8;
 	} state;
 };
 
@@ -214,11 +222,82 @@ static int dv_lavc_vp9_picture(struct dv_decoder *dec,
 				    hdr->refresh_frame_flags, &now, &ops);
 }
 
+/*
+ * VP8: the OUTPUT buffer is the whole frame (vp8_frame.h), decoded as it
+ * is or with its tag written from the control. Every frame, hidden
+ * alt-ref frames too, is decoded into a picture of its own. The reference
+ * slots follow the headers so that the references the client names can
+ * be checked against those libavcodec predicts from (vp8_refs.h).
+ */
+static void dv_lavc_vp8_forget(struct dv_decoder *dec)
+{
+	dv_vp8_refs_init(&dec->state.vp8.refs);
+	dec->state.vp8.warned = 0;
+}
+
+static int dv_lavc_vp8_packet(struct dv_decoder *dec,
+			      const struct dv_decode_job *job,
+			      int *may_continue)
+{
+	struct dv_vp8_header *hdr = &dec->state.vp8.hdr;
+	struct v4l2_ctrl_vp8_frame frame;
+	const struct v4l2_ctrl_vp8_frame *control = &frame;
+	unsigned int disagree, wrong, i;
+	int rebuilt, ret;
+
+	*may_continue = 0;
+	if (dv_ctrl_records_get(job->ctrls, job->ctrls_size,
+				V4L2_CID_STATELESS_VP8_FRAME, &frame,
+				sizeof(frame)))
+		control = NULL;
+	ret = dv_vp8_frame_build(control, job->bitstream, job->bitstream_size,
+				 &dec->packet, hdr, &rebuilt, &disagree);
+	if (ret) {
+		dv_err("vp8: the %zu-byte OUTPUT buffer is neither a VP8 frame nor one without its frame tag%s",
+		       job->bitstream_size,
+		       control ? " as the frame control describes it" : "");
+		return ret;
+	}
+	if (rebuilt)
+		dv_dbg("vp8: the OUTPUT buffer has no frame tag: written from the frame control");
+	/* The frame control is informative here: libavcodec reads the
+	 * bitstream. Say so when the two disagree. */
+	if (disagree)
+		dv_dbg("vp8: the frame control disagrees with the bitstream (fields %#x, see vp8_frame.h)",
+		       disagree);
+	dec->state.vp8.ts = job->timestamp;
+	if (!control)
+		return 0;
+	wrong = dv_vp8_refs_check(&dec->state.vp8.refs, hdr, control);
+	/* A warning once a stream: the client may do it on every frame. */
+	for (i = 0; i < DV_VP8_NUM_REFS; i++)
+		if (wrong & (1u << i))
+			dv_log(dec->state.vp8.warned++ ? DV_LOG_DEBUG : DV_LOG_WARN,
+			       "vp8: the request at %llu ns names a %s reference the decoder does not hold (%s): predicted from the decoder's",
+			       (unsigned long long)job->timestamp,
+			       dv_vp8_ref_name((enum dv_vp8_ref)i),
+			       dec->state.vp8.refs.filled ?
+			       "another timestamp" : "no key frame yet");
+	return 0;
+}
+
+static int dv_lavc_vp8_picture(struct dv_decoder *dec,
+			       struct dv_lavc_picture **pic)
+{
+	if (!*pic)
+		return -EIO;
+	dv_vp8_refs_update(&dec->state.vp8.refs, &dec->state.vp8.hdr,
+			   dec->state.vp8.ts);
+	return 0;
+}
+
 static const struct dv_lavc_codec dv_lavc_codecs[] = {
 	{ DV_CODEC_ID_H264, "h264", dv_lavc_h264_packet, dv_lavc_h264_forget,
 	  NULL },
 	{ DV_CODEC_ID_VP9, "vp9", dv_lavc_vp9_packet, dv_lavc_vp9_forget,
 	  dv_lavc_vp9_picture },
+	{ DV_CODEC_ID_VP8, "vp8", dv_lavc_vp8_packet, dv_lavc_vp8_forget,
+	  dv_lavc_vp8_picture },
 };
 
 static const struct dv_lavc_codec *dv_lavc_codec_find(uint32_t codec)
