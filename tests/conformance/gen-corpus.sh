@@ -19,6 +19,7 @@ case $codec in
 h264) maker=make-corpus.sh min=20 extra=$here/custom.cqm ;;
 vp9) maker=make-corpus-vp9.sh min=15 extra='' ;;
 av1) maker=make-corpus-av1.sh min=15 extra='' ;;
+mpeg2) maker=make-corpus-mpeg2.sh min=10 extra='' ;;
 *) die "usage: gen-corpus.sh [h264|vp9|av1]" ;;
 esac
 [ "$(id -u)" = 0 ] || die "gen-corpus.sh needs root (chroot, mount namespace)"

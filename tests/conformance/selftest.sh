@@ -88,7 +88,7 @@ expect slow hd_1080p "FAIL(timeout)"
 [ "$(cat "$work/slow.rc")" = 1 ] || oops "timeout: exit code $(cat "$work/slow.rc"), not 1"
 
 # 4. The VP9 and AV1 corpora with software decoders.
-for c in vp9:avdec_vp9 av1:av1dec; do
+for c in vp9:avdec_vp9 av1:av1dec mpeg2:avdec_mpeg2video; do
 	codec=${c%%:*} dec=${c#*:}
 	dir=$("$here/gen-corpus.sh" "$codec")
 	n=$(wc -l <"$dir/clips.txt")

@@ -65,6 +65,7 @@ copy_corpus() { # copy_corpus DIR NAME
 copy_corpus "${DAEDALUS_CORPUS:-}" corpus
 copy_corpus "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9
 copy_corpus "${DAEDALUS_CORPUS_AV1:-}" corpus-av1
+copy_corpus "${DAEDALUS_CORPUS_MPEG2:-}" corpus-mpeg2
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -74,6 +75,7 @@ DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
 CORPUS=/mnt/run/corpus
 CORPUS_VP9=/mnt/run/corpus-vp9
 CORPUS_AV1=/mnt/run/corpus-av1
+CORPUS_MPEG2=/mnt/run/corpus-mpeg2
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
