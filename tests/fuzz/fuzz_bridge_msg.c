@@ -26,6 +26,7 @@
 #include "fuzz_common.h"
 #include "rebuild/h264/h264_access_unit.h"
 #include "rebuild/vp9/vp9_header.h"
+#include "rebuild/mpeg2/mpeg2_rebuild.h"
 
 #define MAX_MSGS	16
 
@@ -82,6 +83,18 @@ static int run_job(struct dv_h264_au_state *h264, const uint8_t *item_msg)
 		dv_ctrl_records_get(ctrls, job.ctrls_size,
 				    V4L2_CID_STATELESS_VP9_FRAME, &frame,
 				    sizeof(frame));
+		break;
+	}
+	case DV_CODEC_ID_MPEG2: {
+		struct dv_mpeg2_state st;
+		struct dv_mpeg2_info info;
+		struct dv_bytebuf pic;
+
+		dv_mpeg2_forget(&st);
+		dv_bytebuf_init(&pic, 64);
+		ret = dv_mpeg2_build(&st, ctrls, job.ctrls_size, bs,
+				     job.bitstream_size, job.timestamp, &pic, &info);
+		dv_bytebuf_free(&pic);
 		break;
 	}
 #ifdef DV_FUZZ_HAVE_AV1
