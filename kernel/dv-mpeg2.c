@@ -104,8 +104,9 @@ static int dv_mpeg2_check_run(struct dv_ctx *ctx, const struct dv_job *job)
 	if (!seq || !pic)
 		return 0;
 
-	if (!seq->horizontal_size || !seq->vertical_size) {
-		dv_ctx_dbg(ctx, "MPEG-2 sequence horizontal_size %u / vertical_size %u: no picture\n",
+	/* Zero, and multiples of 4096, which would emulate a start code. */
+	if (!(seq->horizontal_size % 4096) || !(seq->vertical_size % 4096)) {
+		dv_ctx_dbg(ctx, "MPEG-2 sequence horizontal_size %u / vertical_size %u: zero or a multiple of 4096\n",
 			   seq->horizontal_size, seq->vertical_size);
 		return -EINVAL;
 	}

@@ -15,7 +15,7 @@
  *   u8 flags: bit 0 a quantisation record, bit 1 dv_mpeg2_forget() first,
  *     bit 2 the records in reverse order, bit 3 no sequence record;
  *   u8 timestamp (x 1000);
- *   16 bytes of sequence control, 32 of picture control (as is: the
+ *   12 bytes of sequence control, 32 of picture control (as is: the
  *   daemon sees what a kernel of another version, or a bug, would send);
  *   a quantisation seed byte (matrices made from it, zeros possible);
  *   u16 bitstream length, then that many bytes.

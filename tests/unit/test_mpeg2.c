@@ -27,7 +27,8 @@ static void test_sequence_round_trip(void)
 {
 	const struct v4l2_ctrl_mpeg2_sequence cases[] = {
 		seq_576i,
-		{ 4096, 2304, 1000 * 16 * 1024, 0x44, 1, V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE },
+		{ 4095, 2304, 1000 * 16 * 1024, 0x44, 1, V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE },
+		{ 8191, 4097, 1000 * 16 * 1024, 0x44, 1, V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE },
 		{ 175, 99, 0, 0x58, 1, V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE },
 		{ 1920, 1080, 0x3ffffu * 16 * 1024, 0x48, 1, 0 },
 	};
@@ -283,6 +284,18 @@ static void test_build(void)
 	CHECK_EQ(dv_mpeg2_build(&st, b.buf, b.size, one_slice, sizeof(one_slice), 1, &out,
 				&info), -EINVAL);
 	seq.chroma_format = 1;
+	/* A width of 4096: horizontal_size_value 0 would emulate a start
+	 * code (a fuzz_mpeg2_rebuild find). */
+	seq.horizontal_size = 4096;
+	add_picture(&b, &seq, 1, 3, none, none);
+	CHECK_EQ(dv_mpeg2_build(&st, b.buf, b.size, one_slice, sizeof(one_slice), 1, &out,
+				&info), -EINVAL);
+	seq.horizontal_size = 720;
+	seq.vertical_size = 8192;
+	add_picture(&b, &seq, 1, 3, none, none);
+	CHECK_EQ(dv_mpeg2_build(&st, b.buf, b.size, one_slice, sizeof(one_slice), 1, &out,
+				&info), -EINVAL);
+	seq.vertical_size = 576;
 	add_picture(&b, &seq, 1, 3, none, none);
 	CHECK_EQ(dv_mpeg2_build(&st, b.buf, b.size, one_slice, 3, 1, &out, &info), -EINVAL);
 	CHECK(!st.seq_sent && !st.refs.count, "state unchanged by refusals");

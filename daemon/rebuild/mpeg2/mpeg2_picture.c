@@ -137,8 +137,10 @@ int dv_mpeg2_build(struct dv_mpeg2_state *st, const uint8_t *ctrls,
 	}
 	/* The kernel refuses the rest; what the daemon cannot write is
 	 * refused here too, since the records are untrusted. */
-	if (seq.chroma_format != 1 || !seq.horizontal_size ||
-	    !seq.vertical_size || seq.horizontal_size > 0x3fff ||
+	/* A size's 12 low bits of zero would emulate a start code in the
+	 * sequence header: such sizes are forbidden (13818-2 6.3.3). */
+	if (seq.chroma_format != 1 || !(seq.horizontal_size & 0xfff) ||
+	    !(seq.vertical_size & 0xfff) || seq.horizontal_size > 0x3fff ||
 	    seq.vertical_size > 0x3fff ||
 	    pic.picture_coding_type < V4L2_MPEG2_PIC_CODING_TYPE_I ||
 	    pic.picture_coding_type > V4L2_MPEG2_PIC_CODING_TYPE_B ||
