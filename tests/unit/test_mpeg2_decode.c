@@ -11,12 +11,18 @@
  * at a time, and each request's picture must be byte-identical to the
  * frame a plain libavcodec decode outputs for the same packet. Skipped
  * (77) without the encoder.
+ *
+ * With DV_MPEG2_CORPUS=DIR (a corpus of tests/conformance/gen-corpus.sh
+ * mpeg2), every clip of it goes the same way, and the pictures, put in
+ * display order, must hash to the clip's reference MD5s: the corpus
+ * through the daemon's decode path without the kernel and GStreamer.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libavcodec/avcodec.h>
+#include <libavutil/md5.h>
 #include <libavutil/mem.h>
 #include <libavutil/opt.h>
 #include <linux/videodev2.h>
@@ -422,6 +428,170 @@ out:
 	stream_free(&s);
 }
 
+/* MD5 of the visible picture as framemd5.py hashes NV12: tight rows. */
+static void picture_md5(const struct dv_format *fmt, int w, int h,
+			const uint8_t *pic, char out[33])
+{
+	const uint8_t *chroma = pic + fmt->bytesperline * fmt->capture_height;
+	struct AVMD5 *md5 = av_md5_alloc();
+	uint8_t sum[16];
+	int y;
+
+	av_md5_init(md5);
+	for (y = 0; y < h; y++)
+		av_md5_update(md5, pic + y * fmt->bytesperline, (size_t)w);
+	for (y = 0; y < (h + 1) / 2; y++)
+		av_md5_update(md5, chroma + y * fmt->bytesperline, (size_t)((w + 1) / 2 * 2));
+	av_md5_final(md5, sum);
+	av_free(md5);
+	for (y = 0; y < 16; y++)
+		snprintf(out + 2 * y, 3, "%02x", sum[y]);
+}
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *data = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
+		data = malloc((size_t)n);
+		if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
+			free(data);
+			data = NULL;
+		}
+		*size = (size_t)n;
+	}
+	fclose(f);
+	return data;
+}
+
+/*
+ * Splits an elementary stream into coded pictures, as a parser hands them
+ * to a client: each from the headers before it (sequence, GOP, picture)
+ * to its last slice.
+ */
+static void split_pictures(const uint8_t *data, size_t size, struct stream *s)
+{
+	size_t i, start = 0;
+	int have_slices = 0;
+
+	for (i = 0; i + 4 <= size; i++) {
+		uint8_t code;
+
+		if (data[i] || data[i + 1] || data[i + 2] != 1)
+			continue;
+		code = data[i + 3];
+		if ((code == 0xb3 || code == 0xb8 || code == 0x00 || code == 0xb7) && have_slices) {
+			AVPacket pkt = { .data = (uint8_t *)data + start, .size = (int)(i - start),
+					 .pts = (int64_t)s->count };
+
+			stream_add(s, &pkt);
+			start = i;
+			have_slices = 0;
+		}
+		if (code >= 0x01 && code <= 0xaf)
+			have_slices = 1;
+		i += 3;
+	}
+	if (have_slices) {
+		AVPacket pkt = { .data = (uint8_t *)data + start, .size = (int)(size - start),
+				 .pts = (int64_t)s->count };
+
+		stream_add(s, &pkt);
+	}
+}
+
+static void run_corpus_clip(const char *dir, const char *name, int w, int h, int frames)
+{
+	struct stream_config cfg = { .name = name, .width = w, .height = h };
+	char path[4096], (*shown)[33] = calloc((size_t)frames + 1, 33), pending[33] = "";
+	struct stream s = { 0 };
+	struct dv_format fmt;
+	struct client c;
+	struct dv_decoder *dec = dv_backend_lavc.create(DV_CODEC_ID_MPEG2);
+	uint8_t *data, *capture;
+	size_t size, i;
+	int n_shown = 0, matched = 0;
+	FILE *ref;
+
+	memset(&c, 0, sizeof(c));
+	t_mpeg2_init(&c.parse);
+	make_format(&cfg, &fmt);
+	capture = malloc(fmt.sizeimage);
+	snprintf(path, sizeof(path), "%s/%s.m2v", dir, name);
+	data = read_file(path, &size);
+	CHECK(data && dec, "%s: no clip or no decoder", name);
+	if (!data || !dec)
+		goto out;
+	split_pictures(data, size, &s);
+	for (i = 0; i < s.count; i++) {
+		const struct packet *p = &s.packets[i];
+		char md5[33];
+		int ret;
+
+		if (make_request(&c, p)) {
+			CHECK(0, "%s: picture %zu unusable", name, i);
+			continue;
+		}
+		ret = decode_request(dec, &fmt, &c, p->pts, capture);
+		CHECK(ret == 0, "%s: picture %zu: %d", name, i, ret);
+		picture_md5(&fmt, w, h, capture, md5);
+		/* Display order: a B picture is shown at once, an I or P one
+		 * when the next I or P picture arrives. */
+		if (c.parse.pic.picture_coding_type == V4L2_MPEG2_PIC_CODING_TYPE_B) {
+			if (n_shown < frames)
+				memcpy(shown[n_shown++], md5, 33);
+		} else {
+			if (pending[0] && n_shown < frames)
+				memcpy(shown[n_shown++], pending, 33);
+			memcpy(pending, md5, 33);
+		}
+	}
+	if (pending[0] && n_shown < frames)
+		memcpy(shown[n_shown++], pending, 33);
+	snprintf(path, sizeof(path), "%s/%s.md5", dir, name);
+	ref = fopen(path, "r");
+	for (i = 0; ref && i < (size_t)n_shown; i++) {
+		char line[64];
+
+		if (!fgets(line, sizeof(line), ref))
+			break;
+		matched += !strncmp(line, shown[i], 32);
+	}
+	if (ref)
+		fclose(ref);
+	fprintf(stderr, "corpus %s: %d pictures, %d/%d frames match the reference\n", name,
+		(int)s.count, matched, frames);
+	CHECK(n_shown == frames && matched == frames, "%s: %d/%d", name, matched, frames);
+out:
+	if (dec)
+		dv_backend_lavc.destroy(dec);
+	free(data);
+	free(capture);
+	free(shown);
+	free(c.slices);
+	stream_free(&s);
+}
+
+static void run_corpus(const char *dir)
+{
+	char path[4096], line[512], name[128];
+	int w, h, frames;
+	FILE *list;
+
+	snprintf(path, sizeof(path), "%s/clips.txt", dir);
+	list = fopen(path, "r");
+	CHECK(list != NULL, "no %s", path);
+	while (list && fgets(line, sizeof(line), list))
+		if (sscanf(line, "%127s %d %d %d", name, &w, &h, &frames) == 4)
+			run_corpus_clip(dir, name, w, h, frames);
+	if (list)
+		fclose(list);
+}
+
 int main(void)
 {
 	const struct stream_config configs[] = {
@@ -450,5 +620,7 @@ int main(void)
 	}
 	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++)
 		run_stream(&configs[i]);
+	if (getenv("DV_MPEG2_CORPUS"))
+		run_corpus(getenv("DV_MPEG2_CORPUS"));
 	return TEST_RESULT();
 }
