@@ -64,9 +64,6 @@ TFF="progressive_sequence=0 top_field_first=1>8 frame_pred_frame_dct=0>8"
 clip ipb               352x288   30 testsrc2   "$IPB -q:v 4" \
 	"$B progressive_sequence=1 !picture_structure=1 !picture_structure=2" \
 	"I/P/B, 2 B pictures between references, progressive"
-clip intra_only        176x144   10 mandel     "-g 1 -q:v 3" \
-	"picture_coding_type=1*10" \
-	"Intra pictures only"
 clip ip_only           320x240   20 mandel     "-bf 0 -g 10 -b:v 600k" \
 	"!picture_coding_type=3 picture_coding_type=2>15" \
 	"I and P pictures only, rate controlled"
