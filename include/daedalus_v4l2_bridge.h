@@ -22,6 +22,7 @@
 #define DV_CODEC_ID_VP9		2
 #define DV_CODEC_ID_AV1		3
 #define DV_CODEC_ID_VP8		5
+#define DV_CODEC_ID_MPEG2	6
 
 /**
  * struct dv_hello - DV_IOC_HELLO: the first call of a daemon

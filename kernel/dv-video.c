@@ -24,6 +24,7 @@ const struct dv_codec *const dv_codecs[] = {
 	&dv_vp9_codec,
 	&dv_av1_codec,
 	&dv_vp8_codec,
+	&dv_mpeg2_codec,
 	NULL
 };
 

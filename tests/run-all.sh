@@ -29,6 +29,7 @@ done
 VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
 	conformance-vp9 conformance-av1 daemon-lifecycle hostile-daemon
 	conformance-vp8)
+VM_TESTS+=(conformance-mpeg2)
 # The slow fault and load tests drive the same kernel paths on every
 # kernel: the first kernel only, so a cold CI run stays well inside its time.
 VM_TESTS_FIRST=(replay-clients fault-injection hostile-client load status demo)
@@ -88,9 +89,10 @@ DAEDALUS_CORPUS=$(corpus h264) || record "FAIL build/corpus-h264"
 DAEDALUS_CORPUS_VP9=$(corpus vp9) || record "FAIL build/corpus-vp9"
 DAEDALUS_CORPUS_AV1=$(corpus av1) || record "FAIL build/corpus-av1"
 DAEDALUS_CORPUS_VP8=$(corpus vp8) || record "FAIL build/corpus-vp8"
+DAEDALUS_CORPUS_MPEG2=$(corpus mpeg2) || record "FAIL build/corpus-mpeg2"
 DAEDALUS_CORPUS_DEMO=$(corpus demo) || record "FAIL build/corpus-demo"
 export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1 DAEDALUS_CORPUS_VP8
-export DAEDALUS_CORPUS_DEMO
+export DAEDALUS_CORPUS_MPEG2 DAEDALUS_CORPUS_DEMO
 
 # The full corpora on the first kernel (6.12, the Pi's line); every 4th
 # clip on the others: the kernel paths are the same for every clip, and a
@@ -102,7 +104,7 @@ for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" --sample $sample "${tests[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
 	# One line per clip, from the runners' tables.
-	for codec in h264 vp9 av1 vp8; do
+	for codec in h264 vp9 av1 vp8 mpeg2; do
 		table=$top/build/vm/$k/conformance-$codec.log
 		[ -f "$table" ] || continue
 		awk -v k="$k" -v c="$codec" '$1 != "clip" && NF >= 6 {

@@ -280,6 +280,8 @@ static const char *dv_status_codec_name(uint32_t codec)
 		return "av1";
 	case DV_CODEC_ID_VP8:
 		return "vp8";
+	case DV_CODEC_ID_MPEG2:
+		return "mpeg2";
 	}
 	return "unknown";
 }

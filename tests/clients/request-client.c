@@ -197,6 +197,46 @@ static void test_refused_values(int fd)
 	test_refused_vp8(fd);
 }
 
+/* MPEG-2: 4:2:0 Simple and Main profile only, no zero quantiser. */
+static void test_refused_mpeg2(int fd)
+{
+	struct v4l2_ctrl_mpeg2_sequence seq = {
+		.horizontal_size = 352, .vertical_size = 288,
+		.vbv_buffer_size = 112 * 16 * 1024,
+		.profile_and_level_indication = 0x48, .chroma_format = 1,
+		.flags = V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE,
+	};
+	struct v4l2_ctrl_mpeg2_sequence bad;
+	struct v4l2_ctrl_mpeg2_quantisation q;
+	struct v4l2_pix_format_mplane cap;
+
+	check(set_output(fd, V4L2_PIX_FMT_MPEG2_SLICE, 352, 288) == 0, "S_FMT OUTPUT MPEG2_SLICE");
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &seq, sizeof(seq)) == 0,
+	      "MPEG-2 Main profile 4:2:0 sequence accepted");
+	bad = seq; bad.chroma_format = 2;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == EINVAL,
+	      "MPEG-2 sequence chroma_format 2 (4:2:2) refused with EINVAL");
+	bad = seq; bad.profile_and_level_indication = 0x85;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == EINVAL,
+	      "MPEG-2 4:2:2 profile (escape 0x85) refused with EINVAL");
+	bad = seq; bad.profile_and_level_indication = 0x14;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == EINVAL,
+	      "MPEG-2 High profile refused with EINVAL");
+	bad = seq; bad.profile_and_level_indication = 0x58;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == 0,
+	      "MPEG-2 Simple profile accepted");
+	memset(&q, 16, sizeof(q));
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_QUANTISATION, &q, sizeof(q)) == 0,
+	      "MPEG-2 flat quantiser matrices accepted");
+	q.non_intra_quantiser_matrix[9] = 0;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_QUANTISATION, &q, sizeof(q)) == EINVAL,
+	      "MPEG-2 zero quantiser refused with EINVAL");
+	check(set_output(fd, V4L2_PIX_FMT_MPEG2_SLICE, 175, 99) == 0, "S_FMT OUTPUT MPEG2_SLICE 175x99");
+	cap = get_capture(fd);
+	check(cap.pixelformat == V4L2_PIX_FMT_NV12 && cap.width == 176 && cap.height == 112,
+	      "MPEG-2 175x99 CAPTURE is NV12 176x112 (%ux%u)", cap.width, cap.height);
+}
+
 static int reqbufs(int fd, unsigned int type, unsigned int memory, unsigned int count)
 {
 	struct v4l2_requestbuffers rb = { .count = count, .type = type, .memory = memory };
@@ -539,6 +579,7 @@ int main(int argc, char **argv)
 	}
 	if (!only_requests) {
 		test_refused_values(fd);
+		test_refused_mpeg2(fd);
 		close(fd);
 		fd = open(argv[i], O_RDWR);
 		test_limits(fd);

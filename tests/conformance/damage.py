@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """damage.py IN OUT SEED -- a hostile client's stream: copy an H.264
-Annex-B stream (.h264) or an IVF file (VP8, VP9, AV1) with seeded damage inside
+Annex-B stream (.h264), an MPEG-2 video elementary stream (.m2v) or an IVF
+file (VP8, VP9, AV1) with seeded damage inside
 its pictures: bits flipped in about one picture in three, and some
 pictures cut short. The framing stays intact (start codes and the first
 bytes of each NAL unit; IVF packet headers, sizes rewritten when a packet
@@ -43,6 +44,24 @@ def damage_h264(rng, data):
     return bytes(out)
 
 
+def damage_mpeg2(rng, data):
+    starts = []
+    i = data.find(b"\x00\x00\x01")
+    while i >= 0:
+        starts.append(i + 3)
+        i = data.find(b"\x00\x00\x01", i + 3)
+    out = bytearray(data[:starts[0] - 3] if starts else data)
+    for k, s in enumerate(starts):
+        e = starts[k + 1] - 3 if k + 1 < len(starts) else len(data)
+        unit = data[s:e]
+        # Slices only (start codes 01..af): keep the start code value and
+        # quantiser_scale_code; the headers the parser needs stay intact.
+        if unit and 0x01 <= unit[0] <= 0xaf:
+            unit = damage(rng, unit, 2)
+        out += b"\x00\x00\x01" + unit
+    return bytes(out)
+
+
 def damage_ivf(rng, data):
     pos = struct.unpack_from("<H", data, 6)[0]
     out = bytearray(data[:pos])
@@ -66,7 +85,12 @@ def main():
     rng = random.Random(int(sys.argv[3]))
     with open(sys.argv[1], "rb") as f:
         data = f.read()
-    out = damage_ivf(rng, data) if data[:4] == b"DKIF" else damage_h264(rng, data)
+    if data[:4] == b"DKIF":
+        out = damage_ivf(rng, data)
+    elif data[:4] == b"\x00\x00\x01\xb3":
+        out = damage_mpeg2(rng, data)
+    else:
+        out = damage_h264(rng, data)
     with open(sys.argv[2], "wb") as f:
         f.write(out)
     return 0

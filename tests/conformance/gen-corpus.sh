@@ -20,9 +20,10 @@ h264) maker=make-corpus.sh min=20 extra=$here/custom.cqm ;;
 vp9) maker=make-corpus-vp9.sh min=15 extra='' ;;
 vp8) maker=make-corpus-vp8.sh min=10 extra='' ;;
 av1) maker=make-corpus-av1.sh min=15 extra='' ;;
+mpeg2) maker=make-corpus-mpeg2.sh min=10 extra='' ;;
 # the clips tools/demo.sh decodes, one per codec
 demo) maker=make-corpus-demo.sh min=3 extra='' ;;
-*) die "usage: gen-corpus.sh [h264|vp9|av1|vp8|demo]" ;;
+*) die "usage: gen-corpus.sh [h264|vp9|av1|vp8|mpeg2|demo]" ;;
 esac
 [ "$(id -u)" = 0 ] || die "gen-corpus.sh needs root (chroot, mount namespace)"
 root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")

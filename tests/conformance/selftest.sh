@@ -87,8 +87,8 @@ run slow "$corpus" --decoder avdec_h264 --clips hd_1080p --timeout 0.01
 expect slow hd_1080p "FAIL(timeout)"
 [ "$(cat "$work/slow.rc")" = 1 ] || oops "timeout: exit code $(cat "$work/slow.rc"), not 1"
 
-# 4. The VP8, VP9 and AV1 corpora with software decoders.
-for c in vp8:avdec_vp8 vp9:avdec_vp9 av1:av1dec; do
+# 4. The VP8, VP9, AV1 and MPEG-2 corpora with software decoders.
+for c in vp8:avdec_vp8 vp9:avdec_vp9 av1:av1dec mpeg2:avdec_mpeg2video; do
 	codec=${c%%:*} dec=${c#*:}
 	dir=$("$here/gen-corpus.sh" "$codec")
 	n=$(wc -l <"$dir/clips.txt")

@@ -28,6 +28,7 @@
 #include "rebuild/h264/h264_access_unit.h"
 #include "rebuild/vp9/vp9_header.h"
 #include "rebuild/vp8/vp8_frame.h"
+#include "rebuild/mpeg2/mpeg2_rebuild.h"
 
 #define MAX_MSGS	16
 
@@ -101,6 +102,18 @@ static int run_job(struct dv_h264_au_state *h264, const uint8_t *item_msg)
 					 job.bitstream_size, &out, &hdr,
 					 &rebuilt, &disagree);
 		dv_bytebuf_free(&out);
+		break;
+	}
+	case DV_CODEC_ID_MPEG2: {
+		struct dv_mpeg2_state st;
+		struct dv_mpeg2_info info;
+		struct dv_bytebuf pic;
+
+		dv_mpeg2_forget(&st);
+		dv_bytebuf_init(&pic, 64);
+		ret = dv_mpeg2_build(&st, ctrls, job.ctrls_size, bs,
+				     job.bitstream_size, job.timestamp, &pic, &info);
+		dv_bytebuf_free(&pic);
 		break;
 	}
 #ifdef DV_FUZZ_HAVE_AV1

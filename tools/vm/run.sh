@@ -72,6 +72,7 @@ if [ -n "${DAEDALUS_DEMO_FILE:-}" ]; then
 	cp "$DAEDALUS_DEMO_FILE" "$run/user/"
 fi
 copy_corpus "${DAEDALUS_CORPUS_VP8:-}" corpus-vp8
+copy_corpus "${DAEDALUS_CORPUS_MPEG2:-}" corpus-mpeg2
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -83,6 +84,7 @@ CORPUS_VP9=/mnt/run/corpus-vp9
 CORPUS_AV1=/mnt/run/corpus-av1
 CORPUS_DEMO=/mnt/run/corpus-demo
 CORPUS_VP8=/mnt/run/corpus-vp8
+CORPUS_MPEG2=/mnt/run/corpus-mpeg2
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"

@@ -26,6 +26,7 @@
 #include "util/bytebuf.h"
 #include "rebuild/ctrl_records.h"
 #include "rebuild/h264/h264_access_unit.h"
+#include "rebuild/mpeg2/mpeg2_rebuild.h"
 #include "backend/lavc/lavc_loader.h"
 #include "util/log.h"
 #include "output/pixel_out.h"
@@ -94,6 +95,7 @@ struct dv_decoder {
 			struct dv_vp8_refs refs;
 			int warned;		/* of references, this stream */
 		} vp8;
+		struct dv_mpeg2_state mpeg2;
 	} state;
 };
 
@@ -291,6 +293,33 @@ static int dv_lavc_vp8_picture(struct dv_decoder *dec,
 	return 0;
 }
 
+/*
+ * MPEG-2: the headers rebuilt from the controls before the request's
+ * slices. A frame picture allocates its own picture; the second field of
+ * a field pair completes the previous request's.
+ */
+static int dv_lavc_mpeg2_packet(struct dv_decoder *dec,
+				const struct dv_decode_job *job,
+				int *may_continue)
+{
+	struct dv_mpeg2_info info;
+	int ret;
+
+	ret = dv_mpeg2_build(&dec->state.mpeg2, job->ctrls, job->ctrls_size,
+			     job->bitstream, job->bitstream_size,
+			     job->timestamp, &dec->packet, &info);
+	*may_continue = info.second_field;
+	if (!ret && !info.refs_match)
+		dv_dbg("mpeg2: the request's references are not the pictures the decoder holds (%s picture)",
+		       info.coding_type == V4L2_MPEG2_PIC_CODING_TYPE_B ? "B" : "P");
+	return ret;
+}
+
+static void dv_lavc_mpeg2_forget(struct dv_decoder *dec)
+{
+	dv_mpeg2_forget(&dec->state.mpeg2);
+}
+
 static const struct dv_lavc_codec dv_lavc_codecs[] = {
 	{ DV_CODEC_ID_H264, "h264", dv_lavc_h264_packet, dv_lavc_h264_forget,
 	  NULL },
@@ -298,6 +327,8 @@ static const struct dv_lavc_codec dv_lavc_codecs[] = {
 	  dv_lavc_vp9_picture },
 	{ DV_CODEC_ID_VP8, "vp8", dv_lavc_vp8_packet, dv_lavc_vp8_forget,
 	  dv_lavc_vp8_picture },
+	{ DV_CODEC_ID_MPEG2, "mpeg2video", dv_lavc_mpeg2_packet,
+	  dv_lavc_mpeg2_forget, NULL },
 };
 
 static const struct dv_lavc_codec *dv_lavc_codec_find(uint32_t codec)
