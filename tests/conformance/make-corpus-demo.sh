@@ -42,3 +42,9 @@ ff -f lavfi -i "$graph" -frames:v $frames -pix_fmt yuv420p -c:v libvpx \
 	-threads 1 -deadline good -cpu-used 4 -b:v 1M -f ivf demo_vp8.ivf
 make_reference demo_vp8 demo_vp8.ivf $size $frames nv12 "-c:v vp8"
 add_clip demo_vp8 $w $h $frames nv12 "VP8 (libvpx)"
+
+echo "== demo_mpeg2: MPEG-2 Main, B-frames" >&2
+ff -f lavfi -i "$graph" -frames:v $frames -pix_fmt yuv420p -c:v mpeg2video \
+	-threads 1 -bf 2 -b:v 3M -f mpeg2video demo_mpeg2.m2v
+make_reference demo_mpeg2 demo_mpeg2.m2v $size $frames nv12 ""
+add_clip demo_mpeg2 $w $h $frames nv12 "MPEG-2 Main, B-frames (FFmpeg mpeg2video)"
