@@ -7,49 +7,89 @@
 #include "util/log.h"
 #include "output/pixel_out.h"
 
-static void dv_put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
+/*
+ * The writes are the daemon's own work on every picture (1080p: 3 MB,
+ * 6 MB in P010), so they are written for the compiler to vectorise:
+ * one function per bit depth (no branch in the inner loop), restrict
+ * pointers, and the line in chunks of a fixed number of samples -- GCC's
+ * -O2 cost model only vectorises loops whose trip count it knows -- with a
+ * scalar tail. Samples go through memcpy: nothing assumes the planes are
+ * aligned. P010 keeps the 10 bits in the top of each little-endian 16-bit
+ * word.
+ */
+#define DV_CHUNK 16
 
-static uint16_t dv_get_ne16(const uint8_t *p)
+static inline uint16_t dv_p010(uint16_t v)
 {
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
+	v = (uint16_t)(v << 6);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap16(v);
+#endif
 	return v;
 }
 
-/* One luma line. P010 keeps the 10 bits in the top of each 16-bit word. */
-static void dv_write_luma_line(const uint8_t *src, uint8_t *dst,
-			       uint32_t width, unsigned int bps)
+static void dv_luma_line_10(const uint8_t *restrict src, uint8_t *restrict dst,
+			    uint32_t width)
 {
-	uint32_t x;
+	uint16_t in[DV_CHUNK], out[DV_CHUNK];
+	uint32_t x = 0;
+	int i;
 
-	if (bps == 1) {
-		memcpy(dst, src, width);
-		return;
+	for (; x + DV_CHUNK <= width; x += DV_CHUNK) {
+		memcpy(in, src + 2 * x, sizeof(in));
+		for (i = 0; i < DV_CHUNK; i++)
+			out[i] = dv_p010(in[i]);
+		memcpy(dst + 2 * x, out, sizeof(out));
 	}
-	for (x = 0; x < width; x++)
-		dv_put_le16(dst + 2 * x, (uint16_t)(dv_get_ne16(src + 2 * x) << 6));
+	for (; x < width; x++) {
+		memcpy(in, src + 2 * x, 2);
+		out[0] = dv_p010(in[0]);
+		memcpy(dst + 2 * x, out, 2);
+	}
 }
 
-static void dv_write_chroma_line(const uint8_t *cb, const uint8_t *cr,
-				 uint8_t *dst, uint32_t width, unsigned int bps)
+static void dv_chroma_line_8(const uint8_t *restrict cb, const uint8_t *restrict cr,
+			     uint8_t *restrict dst, uint32_t width)
 {
-	uint32_t x;
+	uint8_t out[2 * DV_CHUNK];
+	uint32_t x = 0;
+	int i;
 
-	for (x = 0; x < width; x++) {
-		if (bps == 1) {
-			dst[2 * x] = cb[x];
-			dst[2 * x + 1] = cr[x];
-		} else {
-			dv_put_le16(dst + 4 * x,
-				    (uint16_t)(dv_get_ne16(cb + 2 * x) << 6));
-			dv_put_le16(dst + 4 * x + 2,
-				    (uint16_t)(dv_get_ne16(cr + 2 * x) << 6));
+	for (; x + DV_CHUNK <= width; x += DV_CHUNK) {
+		for (i = 0; i < DV_CHUNK; i++) {
+			out[2 * i] = cb[x + i];
+			out[2 * i + 1] = cr[x + i];
 		}
+		memcpy(dst + 2 * x, out, sizeof(out));
+	}
+	for (; x < width; x++) {
+		dst[2 * x] = cb[x];
+		dst[2 * x + 1] = cr[x];
+	}
+}
+
+static void dv_chroma_line_10(const uint8_t *restrict cb, const uint8_t *restrict cr,
+			      uint8_t *restrict dst, uint32_t width)
+{
+	uint16_t b[DV_CHUNK], r[DV_CHUNK], out[2 * DV_CHUNK];
+	uint32_t x = 0;
+	int i;
+
+	for (; x + DV_CHUNK <= width; x += DV_CHUNK) {
+		memcpy(b, cb + 2 * x, sizeof(b));
+		memcpy(r, cr + 2 * x, sizeof(r));
+		for (i = 0; i < DV_CHUNK; i++) {
+			out[2 * i] = dv_p010(b[i]);
+			out[2 * i + 1] = dv_p010(r[i]);
+		}
+		memcpy(dst + 4 * x, out, sizeof(out));
+	}
+	for (; x < width; x++) {
+		memcpy(b, cb + 2 * x, 2);
+		memcpy(r, cr + 2 * x, 2);
+		out[0] = dv_p010(b[0]);
+		out[1] = dv_p010(r[0]);
+		memcpy(dst + 4 * x, out, 4);
 	}
 }
 
@@ -94,16 +134,24 @@ int dv_pixel_out_write(const struct dv_yuv420_picture *pic,
 		       (unsigned long long)layout, dst_size);
 		return -ENOSPC;
 	}
-	for (y = 0; y < pic->height; y++)
-		dv_write_luma_line(pic->plane[0] + (ptrdiff_t)y * pic->linesize[0],
-				   dst + (size_t)y * fmt->bytesperline,
-				   pic->width, bps);
 	chroma = dst + luma_size;
-	for (y = 0; y < chroma_h; y++)
-		dv_write_chroma_line(pic->plane[1] + (ptrdiff_t)y * pic->linesize[1],
-				     pic->plane[2] + (ptrdiff_t)y * pic->linesize[2],
-				     chroma + (size_t)y * fmt->bytesperline,
-				     chroma_w, bps);
+	if (bps == 1) {
+		for (y = 0; y < pic->height; y++)
+			memcpy(dst + (size_t)y * fmt->bytesperline,
+			       pic->plane[0] + (ptrdiff_t)y * pic->linesize[0], pic->width);
+		for (y = 0; y < chroma_h; y++)
+			dv_chroma_line_8(pic->plane[1] + (ptrdiff_t)y * pic->linesize[1],
+					 pic->plane[2] + (ptrdiff_t)y * pic->linesize[2],
+					 chroma + (size_t)y * fmt->bytesperline, chroma_w);
+	} else {
+		for (y = 0; y < pic->height; y++)
+			dv_luma_line_10(pic->plane[0] + (ptrdiff_t)y * pic->linesize[0],
+					dst + (size_t)y * fmt->bytesperline, pic->width);
+		for (y = 0; y < chroma_h; y++)
+			dv_chroma_line_10(pic->plane[1] + (ptrdiff_t)y * pic->linesize[1],
+					  pic->plane[2] + (ptrdiff_t)y * pic->linesize[2],
+					  chroma + (size_t)y * fmt->bytesperline, chroma_w);
+	}
 	*bytesused = (uint32_t)layout;
 	return 0;
 }
