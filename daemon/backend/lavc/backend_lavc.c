@@ -80,6 +80,7 @@ struct dv_decoder {
 	AVBufferRef *last_ref;
 	struct dv_lavc_picture *last_pic;
 	unsigned int allocs;		/* pictures allocated by this packet */
+	int threads;			/* taken from the budget (threads.c) */
 	union {
 		struct dv_h264_au_state h264;
 		struct {
@@ -94,6 +95,8 @@ struct dv_lavc_held {
 	AVBufferRef *buf;
 	struct dv_lavc_picture *pic;
 };
+
+void (*dv_lavc_packet_tap)(const uint8_t *data, size_t size);
 
 static int dv_lavc_h264_packet(struct dv_decoder *dec,
 			       const struct dv_decode_job *job,
@@ -365,6 +368,8 @@ static void dv_lavc_destroy(struct dv_decoder *dec)
 	lavc->av_frame_free(&dec->frame);
 	lavc->av_packet_free(&dec->pkt);
 	dv_bytebuf_free(&dec->packet);
+	if (dec->threads)
+		dv_threads_give(dec->threads);
 	free(dec);
 }
 
@@ -397,9 +402,11 @@ static struct dv_decoder *dv_lavc_create(uint32_t codec)
 	dec->avctx->opaque = dec;
 	dec->avctx->get_buffer2 = dv_lavc_get_buffer2;
 	/* Slice threads finish the picture inside send_packet; frame threads
-	 * would not. 0: as many threads as CPUs. */
+	 * would not. As many as the budget gives (a thread per CPU for a
+	 * stream alone): 0 would be CPUs + 1 for every context. */
+	dec->threads = dv_threads_take();
 	dec->avctx->thread_type = FF_THREAD_SLICE;
-	dec->avctx->thread_count = 0;
+	dec->avctx->thread_count = dec->threads;
 	/* CAPTURE holds the full coded picture, like a hardware decoder's. */
 	dec->avctx->apply_cropping = 0;
 	ret = lavc->avcodec_open2(dec->avctx, avcodec, NULL);
@@ -450,6 +457,8 @@ static int dv_lavc_decode(struct dv_decoder *dec,
 		return -EINVAL;
 	dec->packet_seq++;
 	dec->allocs = 0;
+	if (dv_lavc_packet_tap)
+		dv_lavc_packet_tap(dec->packet.data, dec->packet.size);
 	dec->pkt->data = dec->packet.data;
 	dec->pkt->size = (int)dec->packet.size;
 	/* Not reference counted: libavcodec copies it (with padding). */
@@ -494,7 +503,7 @@ static int dv_lavc_decode(struct dv_decoder *dec,
 				  job->capture_size, bytesused);
 }
 
-/* What avcodec_open2() made of thread_count 0: the slice threads it runs. */
+/* The slice threads avcodec_open2() runs (what it made of thread_count). */
 static int dv_lavc_threads(const struct dv_decoder *dec)
 {
 	return dec->avctx->thread_count;
