@@ -77,6 +77,7 @@ CORPUS_AV1=/mnt/run/corpus-av1
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
+BENCH_CLIPS="${DAEDALUS_BENCH_CLIPS:-}"
 ENV
 
 case $accel in
