@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		while ((ret = dv_bridge_recv(bridge, &msg)) > 0)
-			dv_contexts_dispatch(bridge, msg.data, msg.used);
+			dv_contexts_dispatch(bridge, &msg);
 		if (ret < 0) {
 			status = 4;
 			break;

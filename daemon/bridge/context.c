@@ -33,8 +33,15 @@ struct dv_item {
 	uint32_t codec;		/* for DV_ITEM_PREPARE */
 	struct dv_item *next;
 	size_t size;
-	uint8_t msg[];		/* the DV_MSG_JOB message, for jobs */
+	uint8_t *msg;		/* the DV_MSG_JOB message, for jobs: the
+				 * buffer it was received into, malloc'd */
 };
+
+static void dv_item_free(struct dv_item *item)
+{
+	free(item->msg);
+	free(item);
+}
 
 /* Jobs a context has in its decoder at most (frame threads). */
 #define DV_CONTEXT_MAX_IN_FLIGHT	16
@@ -177,7 +184,7 @@ static void dv_context_end_job(struct dv_context *ctx, struct dv_job_run *run,
 	/* Clients give a request a deadline (GStreamer: 1 s); show how close we come. */
 	dv_dbg("ctx %u job %llu: %s in %lld ms", ctx->id, (unsigned long long)run->job.job_id,
 	       ret ? "failed" : "decoded", (long long)(dv_now_us() - run->start) / 1000);
-	free(run->item);
+	dv_item_free(run->item);
 	run->item = NULL;
 }
 
@@ -360,7 +367,7 @@ static void *dv_context_worker(void *arg)
 			stop = true;
 			break;
 		}
-		free(item);
+		dv_item_free(item);
 	}
 	dv_context_drop_decoder(ctx);
 	pthread_mutex_destroy(&ctx->lock);
@@ -495,12 +502,14 @@ static void dv_context_cancel_jobs(struct dv_context *ctx)
 		cancelled = item->next;
 		dv_fail_job_msg(ctx->bridge_fd, item->msg);
 		dv_status_job_cancelled(ctx->id);
-		free(item);
+		dv_item_free(item);
 	}
 }
 
-void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
+void dv_contexts_dispatch(int bridge_fd, struct dv_msgbuf *buf)
 {
+	const uint8_t *msg = buf->data;
+	const size_t size = buf->used;
 	struct dv_msg_header hdr;
 	struct dv_msg_buf_release rel;
 	struct dv_msg_ctx ctxmsg;
@@ -544,15 +553,25 @@ void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
 		break;
 	case DV_MSG_JOB:
 		ctx = dv_context_get(bridge_fd, hdr.ctx_id);
-		item = ctx ? malloc(sizeof(*item) + size) : NULL;
+		item = ctx ? calloc(1, sizeof(*item)) : NULL;
 		if (!item) {
 			dv_err("ctx %u: cannot queue a job: out of memory", hdr.ctx_id);
 			dv_fail_job_msg(bridge_fd, msg);
 			break;
 		}
+		/*
+		 * The job keeps the buffer it was received into (no copy);
+		 * what it does not use goes back to the heap, and the next
+		 * message gets a new buffer.
+		 */
 		item->kind = DV_ITEM_JOB;
 		item->size = size;
-		memcpy(item->msg, msg, size);
+		item->msg = realloc(buf->data, size);
+		if (!item->msg)
+			item->msg = buf->data;
+		buf->data = NULL;
+		buf->size = 0;
+		buf->used = 0;
 		dv_context_push(ctx, item);
 		break;
 	}
