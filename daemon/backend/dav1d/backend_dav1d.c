@@ -29,9 +29,10 @@
  * queued it (backend.h, submit/collect). dav1d returns pictures in decode
  * order (every frame is output), so the oldest job in flight gets the next
  * picture; each picture carries the number of the unit it came from
- * (Dav1dDataProps.offset), checked when it is collected. A job collected
- * with no later one submitted is drained -- dav1d_get_picture() until its
- * picture is out -- never flushed, so the references stay.
+ * (Dav1dDataProps.offset), checked when it is collected. A job whose
+ * picture is not out when it is collected is drained -- dav1d_get_picture()
+ * until every frame in flight is out (dv_dav1d_next_picture() says why all)
+ * -- never flushed, so the references stay.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -324,14 +325,14 @@ static int dv_dav1d_send(struct dv_decoder *dec, uint8_t *tu, size_t size, int d
 
 /*
  * The picture of the oldest unit in flight, which leaves it: stashed, or
- * drained from dav1d (without a flush: it waits for the frame thread).
+ * drained from dav1d (without a flush: it waits for the frame threads).
  * Returns 0 with *@pic (to unref) and *@unit, or a negative errno / dav1d
  * error (then *@unit is still the unit, and it had no picture).
  */
 static int dv_dav1d_next_picture(struct dv_decoder *dec, Dav1dPicture *pic,
 				 struct dv_dav1d_unit *unit)
 {
-	int ret, tries;
+	int ret, eagain;
 
 	if (!dec->n_units)
 		return -EIO;
@@ -340,25 +341,34 @@ static int dv_dav1d_next_picture(struct dv_decoder *dec, Dav1dPicture *pic,
 	dec->n_units--;
 	if (unit->failed)
 		return -EIO;
-	if (dec->n_ready) {
-		*pic = dec->ready[dec->ready_head];
-		dec->ready_head = (dec->ready_head + 1) % DV_DAV1D_RING(dec->ready);
-		dec->n_ready--;
-	} else {
+	if (!dec->n_ready) {
 		/*
-		 * The first call after dav1d_send_data() returns only a
-		 * picture that is done; the next ones drain (wait for the
-		 * oldest frame thread): two EAGAIN in a row mean none comes.
+		 * Not out yet: drain -- every picture dav1d holds, not just
+		 * this one. A drain that stops at the first picture leaves
+		 * dav1d's next frame slot (frame_thread.next) past the
+		 * oldest frame still decoding (task_thread.first), and the
+		 * next unit sent then waits for ever in the frame threads.
+		 * The first call after dav1d_send_data() only returns a
+		 * picture that is done; the next ones drain; two EAGAIN in a
+		 * row mean nothing is left.
 		 */
-		memset(pic, 0, sizeof(*pic));
-		for (tries = 0; tries < 3; tries++) {
+		for (eagain = 0; eagain < 2;) {
+			memset(pic, 0, sizeof(*pic));
 			ret = dec->d->dav1d_get_picture(dec->c, pic);
-			if (ret != DAV1D_ERR(EAGAIN))
-				break;
+			if (ret == DAV1D_ERR(EAGAIN)) {
+				eagain++;
+				continue;
+			}
+			if (ret < 0 || (ret = dv_dav1d_stash(dec, pic)) < 0)
+				return ret;
+			eagain = 0;
 		}
-		if (ret < 0)
-			return ret;
+		if (!dec->n_ready)
+			return -EIO;
 	}
+	*pic = dec->ready[dec->ready_head];
+	dec->ready_head = (dec->ready_head + 1) % DV_DAV1D_RING(dec->ready);
+	dec->n_ready--;
 	if ((uint64_t)pic->m.offset != unit->tag) {
 		dv_err("dav1d: unit %llu got the picture of unit %lld",
 		       (unsigned long long)unit->tag, (long long)pic->m.offset);
