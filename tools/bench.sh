@@ -4,7 +4,10 @@
 #
 #   tools/bench.sh [--size tiny|1080p] [--frames N] [--kernel VER]
 #                  [--no-guest] [--no-native] [--no-callgrind]
+#                  [--vm-tests "TEST..."]
 #
+# --vm-tests runs those VM tests too, in the same boot after the bench
+# (e.g. the conformance tests, with the corpora made for them).
 # Guest part (tests/vm/bench.sh, in the test VM, holding /tmp/vm.lock):
 # each clip through the device with GStreamer, (with --size 1080p) on one
 # CPU too, with the same engine directly at the daemon's threads and at
@@ -23,21 +26,25 @@
 # loader), one thread, for instruction counts that a busy machine does
 # not change.
 #
+# BENCH_MODE=dump: in the guest only (a) and 1-2 clients (the dumps for
+# the native part), when the VM lock leaves little time.
+#
 # Everything goes to build/bench/: clips/, guest/ (results.txt, dumps/),
 # native/ (bench_jobs output), report.md (the tables docs/performance.md
 # quotes).
 source "$(dirname "$0")/vm/lib.sh"
 
-size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1
+size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--vm-tests) vm_tests=$2; shift ;;
 	--size) size=$2; shift ;;
 	--frames) frames=$2; shift ;;
 	--kernel) kver=$2; shift ;;
 	--no-guest) guest=0 ;;
 	--no-native) native=0 ;;
 	--no-callgrind) callgrind=0 ;;
-	*) die "usage: tools/bench.sh [--size tiny|1080p] [--frames N] [--kernel VER] [--no-guest] [--no-native] [--no-callgrind]" ;;
+	*) die "usage: tools/bench.sh [--size tiny|1080p] [--frames N] [--kernel VER] [--no-guest] [--no-native] [--no-callgrind] [--vm-tests \"TEST...\"]" ;;
 	esac
 	shift
 done
@@ -83,7 +90,7 @@ make_clips() {
 		done
 		echo "scale /mnt/proj/build/bench/clips/h264_360p.h264"
 	} >"$out/clips/clips.txt"
-	echo full >"$out/clips/mode"
+	echo "${BENCH_MODE:-full}" >"$out/clips/mode"
 }
 
 run_guest() {
@@ -92,9 +99,16 @@ run_guest() {
 		make_clips
 		clips=/mnt/proj/build/bench/clips
 	fi
+	# The corpora: the tiny bench takes its clips from them, and the
+	# conformance tests need them.
+	DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || die "H.264 corpus"
+	DAEDALUS_CORPUS_VP9=$("$top/tests/conformance/gen-corpus.sh" vp9) || die "VP9 corpus"
+	DAEDALUS_CORPUS_AV1=$("$top/tests/conformance/gen-corpus.sh" av1) || die "AV1 corpus"
+	export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1
 	log "guest part: waiting for the VM lock"
+	# shellcheck disable=SC2086 # $vm_tests: one test a word
 	DAEDALUS_BENCH_CLIPS=$clips DAEDALUS_RUN_TAG=bench \
-		flock /tmp/vm.lock "$top/tools/vm/run.sh" --kernel "$kver" bench |
+		flock /tmp/vm.lock "$top/tools/vm/run.sh" --kernel "$kver" bench $vm_tests |
 		tee "$out/guest-run.txt"
 	rm -rf "$out/guest"
 	cp -r "$top/build/vm/$kver-bench/bench" "$out/guest" ||
