@@ -4,7 +4,7 @@
 #
 #   tools/bench.sh [--size tiny|1080p] [--frames N] [--kernel VER]
 #                  [--no-guest] [--no-native] [--no-callgrind]
-#                  [--vm-tests "TEST..."]
+#                  [--vm-tests "TEST..."] [--clips-only]
 #
 # --vm-tests runs those VM tests too, in the same boot after the bench
 # (e.g. the conformance tests, with the corpora made for them).
@@ -34,10 +34,11 @@
 # quotes).
 source "$(dirname "$0")/vm/lib.sh"
 
-size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests=
+size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests= clips_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--vm-tests) vm_tests=$2; shift ;;
+	--clips-only) clips_only=1 ;;
 	--size) size=$2; shift ;;
 	--frames) frames=$2; shift ;;
 	--kernel) kver=$2; shift ;;
@@ -221,6 +222,10 @@ report() {
 	cat "$out/report.md"
 }
 
+if [ "$clips_only" = 1 ]; then
+	make_clips
+	exit 0
+fi
 [ "$guest" = 0 ] || run_guest
 [ "$native" = 0 ] || run_native
 report
