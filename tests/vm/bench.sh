@@ -45,8 +45,9 @@ fi
 say "bench: $mode mode, $cpus CPUs"
 
 now() { date +%s.%N; }
-# CPU seconds of our children so far (user + system), from sh's times.
-child_cpu() { times | awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }'; }
+# CPU seconds of this shell's waited-for children so far (cutime + cstime;
+# $$ is this shell even in a command substitution).
+child_cpu() { awk -v t="$clk" '{ print ($16 + $17) / t }' "/proc/$$/stat"; }
 # CPU seconds of process PID so far.
 pid_cpu() { awk -v t="$clk" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
 sub() { echo "$1 $2" | awk '{ printf "%.3f", $2 - $1 }'; }
@@ -95,8 +96,9 @@ direct() {
 latency() {
 	sed -n 's/.*: decoded in \([0-9]*\) ms.*/\1/p' "$1" | sort -n |
 		awk '{ v[NR] = $1 } END { if (!NR) { print "0 0"; exit }
-			i = int(0.5 * (NR - 1) + 1.5); j = int(0.99 * (NR - 1) + 1.5);
-			print v[i], v[j > NR ? NR : j] }'
+			i = int(0.5 * (NR - 1) + 1.5); j = int(0.99 * (NR - 1) + 1.5)
+			if (j > NR) j = NR
+			print v[i], v[j] }'
 }
 
 load_module
