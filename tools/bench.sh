@@ -183,10 +183,10 @@ report() {
 				f = v["frames"]
 				printf "| %s | %d | %.2f s (%.1f fps) | %s | %.2f s (%.1f fps) | %.2f s (%.1f fps) | %.2f | %.2f | %s | %.1f / %.1f | %d / %d |\n",
 					v["clip"], f, v["a_s"], f / v["a_s"],
-					v["a1_s"] > 0 ? sprintf("%.2f s", v["a1_s"]) : "-",
+					(v["a1_s"] > 0 ? sprintf("%.2f s", v["a1_s"]) : "-"),
 					v["b_s"], f / v["b_s"], v["c_s"], f / v["c_s"],
 					v["b_s"] / v["a_s"], v["c_s"] / v["a_s"],
-					v["a1_s"] > 0 ? sprintf("%.2f", v["a1_s"] / v["a_s"]) : "-",
+					(v["a1_s"] > 0 ? sprintf("%.2f", v["a1_s"] / v["a_s"]) : "-"),
 					1000 * v["a_cpu_s"] / f, 1000 * v["b_cpu_s"] / f, v["p50_ms"], v["p99_ms"] }' \
 				"$out/guest/results.txt"
 			echo
@@ -207,7 +207,7 @@ report() {
 			awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 				printf "| %s | %d | %d | %.1f | %.1f | %s | %.3f | %.3f | %.2f / %.2f | %.1f / %.1f |\n",
 					v["clip"], v["threads"], v["depth"], v["daemon_fps"], v["direct_fps"],
-					v["defaults_fps"] > 0 ? sprintf("%.1f", v["defaults_fps"]) : "-",
+					(v["defaults_fps"] > 0 ? sprintf("%.1f", v["defaults_fps"]) : "-"),
 					v["ratio"], v["overhead_ms"], v["daemon_cpu_ms"], v["direct_cpu_ms"],
 					v["p50_ms"], v["p99_ms"] }' "$out/native/results.txt"
 			if grep -q '^CALLGRIND' "$out/native/results.txt"; then
