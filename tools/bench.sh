@@ -4,7 +4,7 @@
 #
 #   tools/bench.sh [--size tiny|1080p] [--frames N] [--kernel VER]
 #                  [--no-guest] [--no-native] [--no-callgrind]
-#                  [--vm-tests "TEST..."] [--clips-only]
+#                  [--vm-tests "TEST..."] [--clips-only] [--make-av1-jobs]
 #
 # --vm-tests runs those VM tests too, in the same boot after the bench
 # (e.g. the conformance tests, with the corpora made for them).
@@ -26,6 +26,10 @@
 # loader), one thread, for instruction counts that a busy machine does
 # not change.
 #
+# --make-av1-jobs adds AV1 jobs made without a device (1080p, libaom,
+# tests/unit/make_av1_jobs) to the native part's dumps, for a native run
+# when the VM is out of reach (--no-guest --make-av1-jobs).
+#
 # BENCH_MODE=dump: in the guest only (a) and 1-2 clients (the dumps for
 # the native part), when the VM lock leaves little time.
 #
@@ -34,7 +38,7 @@
 # quotes).
 source "$(dirname "$0")/vm/lib.sh"
 
-size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests= clips_only=0
+size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests= clips_only=0 make_av1=0
 # Jobs of each clip decoded under callgrind (about 50 times slower): the
 # first ones, a whole GOP's worth of frame types at the bench's sizes.
 cg_jobs=${BENCH_CALLGRIND_JOBS:-12}
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--vm-tests) vm_tests=$2; shift ;;
 	--clips-only) clips_only=1 ;;
+	--make-av1-jobs) make_av1=1 ;;
 	--size) size=$2; shift ;;
 	--frames) frames=$2; shift ;;
 	--kernel) kver=$2; shift ;;
@@ -132,6 +137,17 @@ run_native() {
 	local d name jobs threads
 	threads=$(nproc)
 	build_native
+	if [ "$make_av1" = 1 ]; then
+		log "native: making AV1 jobs without a device"
+		rm -rf "$out/native/made"
+		mkdir -p "$out/native/made" "$out/guest/dumps"
+		"$top/tools/vm/in-root.sh" "$out/native" sh -c '
+			ninja -C /mnt/run/build tests/unit/make_av1_jobs >/dev/null &&
+			/mnt/run/build/tests/unit/make_av1_jobs /mnt/run/made' >/dev/null ||
+			die "make_av1_jobs failed"
+		rm -rf "$out/guest/dumps/av1_aom_1080p_made"
+		mv "$out/native/made" "$out/guest/dumps/av1_aom_1080p_made"
+	fi
 	: >"$out/native/results.txt"
 	for d in "$out"/guest/dumps/*/; do
 		name=$(basename "$d")

@@ -32,9 +32,12 @@
 
 DV_TEST_DEFINE_FAILURES;
 
+/* tests/unit/make_av1_jobs.c includes this file at another size. */
+#ifndef W
 #define W 200
 #define H 120
 #define FRAMES 24
+#endif
 #define MAX_PICS 64
 
 struct tu { uint8_t *data; size_t size; };
