@@ -4,7 +4,7 @@
 #
 #   tools/bench.sh [--size tiny|1080p] [--frames N] [--kernel VER]
 #                  [--no-guest] [--no-native] [--no-callgrind]
-#                  [--vm-tests "TEST..."] [--clips-only] [--make-av1-jobs]
+#                  [--vm-tests "TEST..."] [--clips-only] [--make-jobs]
 #
 # --vm-tests runs those VM tests too, in the same boot after the bench
 # (e.g. the conformance tests, with the corpora made for them).
@@ -26,9 +26,11 @@
 # loader), one thread, for instruction counts that a busy machine does
 # not change.
 #
-# --make-av1-jobs adds AV1 jobs made without a device (1080p, libaom,
-# tests/unit/make_av1_jobs) to the native part's dumps, for a native run
-# when the VM is out of reach (--no-guest --make-av1-jobs).
+# --make-jobs adds jobs made without a device to the native part's dumps,
+# for a native run when the VM is out of reach (--no-guest --make-jobs):
+# 1080p H.264 (libx264) and AV1 (libaom) encoded by tests/unit/make_h264_jobs
+# and make_av1_jobs, and the 1080p VP9 clips split into requests by
+# make_vp9_jobs.
 #
 # BENCH_MODE=dump: in the guest only (a) and 1-2 clients (the dumps for
 # the native part), when the VM lock leaves little time.
@@ -38,7 +40,7 @@
 # quotes).
 source "$(dirname "$0")/vm/lib.sh"
 
-size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests= clips_only=0 make_av1=0
+size=1080p frames=60 kver=6.12 guest=1 native=1 callgrind=1 vm_tests= clips_only=0 make_jobs=0
 # Jobs of each clip decoded under callgrind (about 50 times slower): the
 # first ones, a whole GOP's worth of frame types at the bench's sizes.
 cg_jobs=${BENCH_CALLGRIND_JOBS:-12}
@@ -46,7 +48,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--vm-tests) vm_tests=$2; shift ;;
 	--clips-only) clips_only=1 ;;
-	--make-av1-jobs) make_av1=1 ;;
+	--make-jobs) make_jobs=1 ;;
 	--size) size=$2; shift ;;
 	--frames) frames=$2; shift ;;
 	--kernel) kver=$2; shift ;;
@@ -137,16 +139,26 @@ run_native() {
 	local d name jobs threads
 	threads=$(nproc)
 	build_native
-	if [ "$make_av1" = 1 ]; then
-		log "native: making AV1 jobs without a device"
+	if [ "$make_jobs" = 1 ]; then
+		log "native: making jobs without a device"
+		[ -f "$out/clips/vp9_p2.ivf" ] || make_clips
 		rm -rf "$out/native/made"
-		mkdir -p "$out/native/made" "$out/guest/dumps"
+		mkdir -p "$out/guest/dumps"
 		"$top/tools/vm/in-root.sh" "$out/native" sh -c '
-			ninja -C /mnt/run/build tests/unit/make_av1_jobs >/dev/null &&
-			/mnt/run/build/tests/unit/make_av1_jobs /mnt/run/made' >/dev/null ||
-			die "make_av1_jobs failed"
-		rm -rf "$out/guest/dumps/av1_aom_1080p_made"
-		mv "$out/native/made" "$out/guest/dumps/av1_aom_1080p_made"
+			set -e
+			b=/mnt/run/build/tests/unit c=/mnt/proj/build/bench/clips
+			ninja -C /mnt/run/build $(cd /mnt/run/build && echo tests/unit/make_h264_jobs \
+				tests/unit/make_vp9_jobs tests/unit/make_av1_jobs) >/dev/null
+			for d in h264_high vp9_p0 vp9_p2 av1_aom; do mkdir -p /mnt/run/made/${d}_made; done
+			$b/make_h264_jobs /mnt/run/made/h264_high_made
+			$b/make_vp9_jobs $c/vp9_p0.ivf 1920 1080 8 /mnt/run/made/vp9_p0_made
+			$b/make_vp9_jobs $c/vp9_p2.ivf 1920 1080 10 /mnt/run/made/vp9_p2_made
+			$b/make_av1_jobs /mnt/run/made/av1_aom_made' >/dev/null 2>&1 ||
+			die "making the jobs failed"
+		for d in "$out"/native/made/*; do
+			rm -rf "$out/guest/dumps/${d##*/}"
+			mv "$d" "$out/guest/dumps/"
+		done
 	fi
 	: >"$out/native/results.txt"
 	for d in "$out"/guest/dumps/*/; do
