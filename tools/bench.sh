@@ -207,22 +207,23 @@ report() {
 			echo
 			echo "| clip | frames | (a) device | (a) 1 CPU | (b) same threads | (c) defaults | a/b | a/c | 2 CPUs/1 CPU | CPU ms/frame a / b | latency p50 / p99 ms |"
 			echo "|---|---|---|---|---|---|---|---|---|---|---|"
-			awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			awk 'function q(a, b) { return b > 0 ? a / b : 0 }
+				/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 				f = v["frames"]
 				printf "| %s | %d | %.2f s (%.1f fps) | %s | %.2f s (%.1f fps) | %.2f s (%.1f fps) | %.2f | %.2f | %s | %.1f / %.1f | %d / %d |\n",
-					v["clip"], f, v["a_s"], f / v["a_s"],
+					v["clip"], f, v["a_s"], q(f, v["a_s"]),
 					(v["a1_s"] > 0 ? sprintf("%.2f s", v["a1_s"]) : "-"),
-					v["b_s"], f / v["b_s"], v["c_s"], f / v["c_s"],
-					v["b_s"] / v["a_s"], v["c_s"] / v["a_s"],
-					(v["a1_s"] > 0 ? sprintf("%.2f", v["a1_s"] / v["a_s"]) : "-"),
-					1000 * v["a_cpu_s"] / f, 1000 * v["b_cpu_s"] / f, v["p50_ms"], v["p99_ms"] }' \
+					v["b_s"], q(f, v["b_s"]), v["c_s"], q(f, v["c_s"]),
+					q(v["b_s"], v["a_s"]), q(v["c_s"], v["a_s"]),
+					(v["a1_s"] > 0 ? sprintf("%.2f", q(v["a1_s"], v["a_s"])) : "-"),
+					q(1000 * v["a_cpu_s"], f), q(1000 * v["b_cpu_s"], f), v["p50_ms"], v["p99_ms"] }' \
 				"$out/guest/results.txt"
 			echo
 			echo "Clients at once (one thread each), throughput against one client:"
 			echo
 			awk '/^SCALE_FRAMES/ { split($2, kv, "="); total = kv[2] }
 				/^SCALE / { split($2, a, "="); split($3, b, "="); k[++n] = a[2]; w[n] = b[2]; sum += a[2] }
-				END { per = total / sum; for (i = 1; i <= n; i++)
+				END { if (!sum || !w[1]) exit; per = total / sum; for (i = 1; i <= n; i++)
 					printf "- %d: %.2f s, %.1f fps, %.2fx\n", k[i], w[i], k[i] * per / w[i],
 						(k[i] / w[i]) / (k[1] / w[1]) }' "$out/guest/results.txt"
 		fi
