@@ -334,8 +334,11 @@ static int dv_dav1d_next_picture(struct dv_decoder *dec, Dav1dPicture *pic,
 {
 	int ret, eagain;
 
-	if (!dec->n_units)
+	if (!dec->n_units) {
+		unit->drop = 0;
+		unit->failed = 1;
 		return -EIO;
+	}
 	*unit = dec->units[dec->unit_head];
 	dec->unit_head = (dec->unit_head + 1) % DV_DAV1D_RING(dec->units);
 	dec->n_units--;
@@ -457,22 +460,23 @@ static int dv_dav1d_collect(struct dv_decoder *dec, const struct dv_decode_job *
 	Dav1dPicture pic;
 	int ret;
 
-	do {
+	/* Our own units first (their pictures dropped), then the request's. */
+	for (;;) {
 		ret = dv_dav1d_next_picture(dec, &pic, &unit);
-		if (ret < 0) {
-			if (!unit.failed) {
-				dv_err("dav1d: unit %llu failed or produced no picture (%d)",
-				       (unsigned long long)unit.tag, ret);
-				dv_dav1d_reset(dec);
-			}
-			/* Our own unit failed: so does the request after it. */
-			if (unit.drop && dec->n_units)
-				(void)dv_dav1d_next_picture(dec, &pic, &unit);
-			return -EIO;
+		if (ret < 0 && !unit.failed) {
+			dv_err("dav1d: unit %llu failed or produced no picture (%d)",
+			       (unsigned long long)unit.tag, ret);
+			/* Fails the units after it, the request's too. */
+			dv_dav1d_reset(dec);
 		}
-		if (unit.drop)
+		if (!unit.drop)
+			break;
+		if (!ret)
 			dec->d->dav1d_picture_unref(&pic);
-	} while (unit.drop);
+		/* One of ours left from before a reset is just gone. */
+	}
+	if (ret < 0)
+		return -EIO;
 
 	memset(&yuv, 0, sizeof(yuv));
 	yuv.plane[0] = pic.data[0];
