@@ -4,6 +4,7 @@
  *
  *   daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]
  *                               [--dump-jobs DIR] [--status-file PATH]
+ *                               [--threads N]
  *   daedalus_v4l2_daemon status [--status-file PATH]
  *
  * The status subcommand prints what the running daemon reports
@@ -36,6 +37,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]\n"
 		"                                   [--dump-jobs DIR] [--status-file PATH]\n"
+		"                                   [--threads N]\n"
 		"       daedalus_v4l2_daemon status [--status-file PATH]\n"
 		"  --node PATH  bridge node (default %s)\n"
 		"  --user NAME  switch to this user once the bridge is open\n"
@@ -43,7 +45,9 @@ static void usage(FILE *out)
 		"  --dump-jobs DIR  write every job message as received to DIR (debugging:\n"
 		"               tests/unit can replay them without a device)\n"
 		"  --status-file PATH  where the daemon writes its status every second, and\n"
-		"               where status reads it (default %s)\n",
+		"               where status reads it (default %s)\n"
+		"  --threads N  decode threads of one stream at most (default: one per CPU;\n"
+		"               all streams together get about one per CPU)\n",
 		DV_BRIDGE_NODE, DV_STATUS_FILE_DEFAULT);
 }
 
@@ -88,6 +92,15 @@ int main(int argc, char **argv)
 			status_path = argv[++i];
 		} else if (!strcmp(argv[i], "--dump-jobs") && i + 1 < argc) {
 			dv_contexts_dump_jobs(argv[++i]);
+		} else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+
+			if (*end || n < 1 || n > 256) {
+				usage(stderr);
+				return 1;
+			}
+			dv_threads_configure((int)n);
 		} else if (!strcmp(argv[i], "--verbose")) {
 			dv_log_max = DV_LOG_DEBUG;
 		} else {
@@ -142,7 +155,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		while ((ret = dv_bridge_recv(bridge, &msg)) > 0)
-			dv_contexts_dispatch(bridge, msg.data, msg.used);
+			dv_contexts_dispatch(bridge, &msg);
 		if (ret < 0) {
 			status = 4;
 			break;

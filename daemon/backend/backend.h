@@ -49,7 +49,40 @@ struct dv_backend {
 	void (*destroy)(struct dv_decoder *dec);
 	/* How many threads @dec decodes with (the status report shows it). */
 	int (*threads)(const struct dv_decoder *dec);
+
+	/*
+	 * Optional (NULL: decode() only): several jobs of one context in the
+	 * decoder at once, for frame threads. submit() hands @job to the
+	 * decoder and returns as soon as the next one may follow; collect()
+	 * waits for the picture of the oldest job submitted and not yet
+	 * collected, which is always the @job given (the context passes them
+	 * back in order, their memory and CAPTURE mapping alive until then),
+	 * and writes it as decode() does. At most max_in_flight() jobs are
+	 * submitted and not collected. A job whose submit() fails is not in
+	 * flight; a collect() error leaves the decoder reset, and the jobs
+	 * still in flight after it then fail on their collect() too. A
+	 * context submits a job only when it has one waiting, so a lone
+	 * request is never held back for a later one.
+	 */
+	int (*submit)(struct dv_decoder *dec, const struct dv_decode_job *job);
+	int (*collect)(struct dv_decoder *dec, const struct dv_decode_job *job,
+		       uint32_t *bytesused);
+	unsigned int (*max_in_flight)(const struct dv_decoder *dec);
 };
+
+/*
+ * Decode threads across all decoders of the process (backend/threads.c).
+ * dv_threads_configure() sets the cap per decoder (0: one per CPU) once at
+ * start. A backend asks dv_threads_take() how many threads a new decoder
+ * gets: as many as wanted up to the cap while the process runs fewer than
+ * CPUs + 1 in total, else 1 (a decoder needs one); it gives them back with
+ * dv_threads_give() when the decoder goes.
+ */
+void dv_threads_configure(int per_decoder_cap);
+int dv_threads_take(void);
+void dv_threads_give(int n);
+/* CPUs online (at least 1). */
+int dv_threads_cpus(void);
 
 extern const struct dv_backend dv_backend_lavc;
 #ifdef DV_HAVE_AV1
@@ -61,5 +94,11 @@ extern const struct dv_backend dv_backend_dav1d;
  */
 extern void (*dv_dav1d_tu_tap)(const uint8_t *tu, size_t size);
 #endif
+/*
+ * Measuring (tests/unit/bench_jobs.c): when set, called with each packet
+ * the libavcodec backend rebuilt, just before libavcodec gets it. NULL in
+ * the daemon.
+ */
+extern void (*dv_lavc_packet_tap)(const uint8_t *data, size_t size);
 
 #endif

@@ -3,6 +3,12 @@
  * Context and job handling. The main thread dispatches messages; each
  * context's worker thread takes its items in order: jobs to decode, resets
  * (stream stopped or seek) and the final stop.
+ *
+ * A backend with frame threads (backend.h, submit/collect) gets the next
+ * job of the context while the current one decodes, but only when the
+ * client queued it already: the worker never waits for a job to fill the
+ * pipeline, and jobs complete in the order they came, each with its own
+ * picture.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,7 +33,27 @@ struct dv_item {
 	uint32_t codec;		/* for DV_ITEM_PREPARE */
 	struct dv_item *next;
 	size_t size;
-	uint8_t msg[];		/* the DV_MSG_JOB message, for jobs */
+	uint8_t *msg;		/* the DV_MSG_JOB message, for jobs: the
+				 * buffer it was received into, malloc'd */
+};
+
+static void dv_item_free(struct dv_item *item)
+{
+	free(item->msg);
+	free(item);
+}
+
+/* Jobs a context has in its decoder at most (frame threads). */
+#define DV_CONTEXT_MAX_IN_FLIGHT	16
+
+/* A job taken off the FIFO and not completed yet. */
+struct dv_job_run {
+	struct dv_item *item;
+	struct dv_msg_job job;
+	struct dv_capture *cap;
+	struct dv_decode_job dj;
+	int64_t start;
+	int failed;		/* ended with this error before its turn */
 };
 
 struct dv_context {
@@ -43,6 +69,8 @@ struct dv_context {
 	const struct dv_backend *backend;
 	struct dv_decoder *decoder;
 	uint32_t codec;
+	struct dv_job_run runs[DV_CONTEXT_MAX_IN_FLIGHT];	/* a ring */
+	unsigned int run_head, n_runs;
 };
 
 static struct dv_context *contexts;
@@ -141,59 +169,166 @@ static int64_t dv_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Decodes one job and reports its end to the module. */
-static void dv_context_run_job(struct dv_context *ctx, const struct dv_item *item)
+/* Reports @run's end to the module and lets its item go. */
+static void dv_context_end_job(struct dv_context *ctx, struct dv_job_run *run,
+			       int ret, uint32_t bytesused)
 {
-	int64_t start = dv_now_us();
-	struct dv_msg_job job;
-	struct dv_capture *cap;
-	struct dv_decode_job dj;
+	if (run->cap)
+		dv_capture_put(run->cap);
+	run->cap = NULL;
+	if (!ret)
+		dv_bridge_complete(ctx->bridge_fd, run->job.job_id, DV_STATUS_HAS_PIXELS, bytesused);
+	else
+		dv_bridge_complete(ctx->bridge_fd, run->job.job_id, DV_STATUS_ERROR, 0);
+	dv_status_job_done(ctx->id, &run->job.fmt, ctx->backend, ctx->decoder,
+			   dv_now_us() - run->start, !ret);
+	/* Clients give a request a deadline (GStreamer: 1 s); show how close we come. */
+	dv_dbg("ctx %u job %llu: %s in %lld ms", ctx->id, (unsigned long long)run->job.job_id,
+	       ret ? "failed" : "decoded", (long long)(dv_now_us() - run->start) / 1000);
+	dv_item_free(run->item);
+	run->item = NULL;
+}
+
+/*
+ * Starts @item's job in @run: maps its CAPTURE buffer and decodes it
+ * (decode()), or submits it (submit()). Returns 1 if the job is in flight
+ * (to be collected), 0 if it has ended. With @defer, a job that fails is
+ * not ended yet but marked (run->failed) to be ended in its turn: jobs
+ * end in the order they came.
+ */
+static int dv_context_start_job(struct dv_context *ctx, struct dv_item *item,
+				struct dv_job_run *run, int defer)
+{
 	uint32_t bytesused = 0;
 	int ret = -EINVAL;
 
-	memcpy(&job, item->msg, sizeof(job));
+	run->item = item;
+	run->failed = 0;
+	run->start = dv_now_us();
+	memcpy(&run->job, item->msg, sizeof(run->job));
 	if (dump_dir)
-		dv_context_dump(ctx, item, job.job_id);
+		dv_context_dump(ctx, item, run->job.job_id);
 	/* Map the CAPTURE buffer first: a new fd must never leak. */
-	cap = dv_capture_get(job.capture_cookie, job.capture_fd, job.capture_size);
-	if (!cap)
+	run->cap = dv_capture_get(run->job.capture_cookie, run->job.capture_fd,
+				  run->job.capture_size);
+	if (!run->cap)
 		goto done;
-	if (job.fmt.sizeimage > cap->size) {
+	if (run->job.fmt.sizeimage > run->cap->size) {
 		dv_err("ctx %u job %llu: CAPTURE buffer of %zu bytes for a %u-byte picture",
-		       ctx->id, (unsigned long long)job.job_id, cap->size, job.fmt.sizeimage);
-		goto put;
+		       ctx->id, (unsigned long long)run->job.job_id, run->cap->size,
+		       run->job.fmt.sizeimage);
+		goto done;
 	}
-	if (dv_context_prepare(ctx, job.fmt.codec))
-		goto put;
+	/* Never with jobs in flight: the worker drains them before a job of
+	 * another codec (dv_context_next_job). */
+	if (dv_context_prepare(ctx, run->job.fmt.codec))
+		goto done;
 
-	dj = (struct dv_decode_job){
-		.fmt = &job.fmt,
-		.ctrls = item->msg + job.ctrls_offset,
-		.ctrls_size = job.ctrls_size,
-		.bitstream = item->msg + job.bitstream_offset,
-		.bitstream_size = job.bitstream_size,
-		.capture = cap->ptr,
-		.capture_size = cap->size,
-		.timestamp = job.timestamp,
+	run->dj = (struct dv_decode_job){
+		.fmt = &run->job.fmt,
+		.ctrls = item->msg + run->job.ctrls_offset,
+		.ctrls_size = run->job.ctrls_size,
+		.bitstream = item->msg + run->job.bitstream_offset,
+		.bitstream_size = run->job.bitstream_size,
+		.capture = run->cap->ptr,
+		.capture_size = run->cap->size,
+		.timestamp = run->job.timestamp,
 	};
-	dv_capture_begin_write(cap);
-	ret = ctx->backend->decode(ctx->decoder, &dj, &bytesused);
-	dv_capture_end_write(cap);
+	if (ctx->backend->submit) {
+		ret = ctx->backend->submit(ctx->decoder, &run->dj);
+		if (!ret)
+			return 1;
+	} else {
+		dv_capture_begin_write(run->cap);
+		ret = ctx->backend->decode(ctx->decoder, &run->dj, &bytesused);
+		dv_capture_end_write(run->cap);
+	}
 	if (ret)
 		dv_warn("ctx %u job %llu: decoding failed: %s", ctx->id,
-			(unsigned long long)job.job_id, strerror(-ret));
-put:
-	dv_capture_put(cap);
+			(unsigned long long)run->job.job_id, strerror(-ret));
 done:
-	if (!ret)
-		dv_bridge_complete(ctx->bridge_fd, job.job_id, DV_STATUS_HAS_PIXELS, bytesused);
-	else
-		dv_bridge_complete(ctx->bridge_fd, job.job_id, DV_STATUS_ERROR, 0);
-	dv_status_job_done(ctx->id, &job.fmt, ctx->backend, ctx->decoder,
-			   dv_now_us() - start, !ret);
-	/* Clients give a request a deadline (GStreamer: 1 s); show how close we come. */
-	dv_dbg("ctx %u job %llu: %s in %lld ms", ctx->id, (unsigned long long)job.job_id,
-	       ret ? "failed" : "decoded", (long long)(dv_now_us() - start) / 1000);
+	if (defer) {
+		run->failed = ret;
+		return 1;
+	}
+	dv_context_end_job(ctx, run, ret, bytesused);
+	return 0;
+}
+
+/* Waits for the oldest job in flight's picture and ends the job. */
+static void dv_context_collect_job(struct dv_context *ctx)
+{
+	struct dv_job_run *run = &ctx->runs[ctx->run_head];
+	uint32_t bytesused = 0;
+	int ret;
+
+	if (run->failed) {
+		dv_context_end_job(ctx, run, run->failed, 0);
+		goto next;
+	}
+	dv_capture_begin_write(run->cap);
+	ret = ctx->backend->collect(ctx->decoder, &run->dj, &bytesused);
+	dv_capture_end_write(run->cap);
+	if (ret)
+		dv_warn("ctx %u job %llu: decoding failed: %s", ctx->id,
+			(unsigned long long)run->job.job_id, strerror(-ret));
+	dv_context_end_job(ctx, run, ret, bytesused);
+next:
+	ctx->run_head = (ctx->run_head + 1) % DV_CONTEXT_MAX_IN_FLIGHT;
+	ctx->n_runs--;
+}
+
+/*
+ * The next item if it is a job the decoder can take while others are in
+ * flight (same codec), taken off the FIFO; else NULL.
+ */
+static struct dv_item *dv_context_next_job(struct dv_context *ctx)
+{
+	struct dv_msg_job job;
+	struct dv_item *item;
+
+	pthread_mutex_lock(&ctx->lock);
+	item = ctx->head;
+	if (item && item->kind == DV_ITEM_JOB) {
+		memcpy(&job, item->msg, sizeof(job));
+		if (job.fmt.codec == ctx->codec) {
+			ctx->head = item->next;
+			if (!ctx->head)
+				ctx->tail = &ctx->head;
+		} else {
+			item = NULL;
+		}
+	} else {
+		item = NULL;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return item;
+}
+
+/*
+ * Runs @item's job and, while the decoder has others in flight, every job
+ * the client has queued behind it; returns once none is in flight.
+ */
+static void dv_context_run_jobs(struct dv_context *ctx, struct dv_item *item)
+{
+	unsigned int max;
+
+	if (!dv_context_start_job(ctx, item, &ctx->runs[ctx->run_head], 0))
+		return;
+	ctx->n_runs = 1;
+	while (ctx->n_runs) {
+		max = ctx->backend->max_in_flight(ctx->decoder);
+		if (max > DV_CONTEXT_MAX_IN_FLIGHT)
+			max = DV_CONTEXT_MAX_IN_FLIGHT;
+		item = ctx->n_runs < max ? dv_context_next_job(ctx) : NULL;
+		if (!item) {
+			dv_context_collect_job(ctx);
+			continue;
+		}
+		if (dv_context_start_job(ctx, item, &ctx->runs[(ctx->run_head + ctx->n_runs) %
+							    DV_CONTEXT_MAX_IN_FLIGHT], 1))
+			ctx->n_runs++;
+	}
 }
 
 static void *dv_context_worker(void *arg)
@@ -214,8 +349,9 @@ static void *dv_context_worker(void *arg)
 
 		switch (item->kind) {
 		case DV_ITEM_JOB:
-			dv_context_run_job(ctx, item);
-			break;
+			/* Frees the items of the jobs it runs. */
+			dv_context_run_jobs(ctx, item);
+			continue;
 		case DV_ITEM_PREPARE: {
 			int64_t start = dv_now_us();
 
@@ -232,7 +368,7 @@ static void *dv_context_worker(void *arg)
 			stop = true;
 			break;
 		}
-		free(item);
+		dv_item_free(item);
 	}
 	dv_context_drop_decoder(ctx);
 	pthread_mutex_destroy(&ctx->lock);
@@ -367,12 +503,14 @@ static void dv_context_cancel_jobs(struct dv_context *ctx)
 		cancelled = item->next;
 		dv_fail_job_msg(ctx->bridge_fd, item->msg);
 		dv_status_job_cancelled(ctx->id);
-		free(item);
+		dv_item_free(item);
 	}
 }
 
-void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
+void dv_contexts_dispatch(int bridge_fd, struct dv_msgbuf *buf)
 {
+	const uint8_t *msg = buf->data;
+	const size_t size = buf->used;
 	struct dv_msg_header hdr;
 	struct dv_msg_buf_release rel;
 	struct dv_msg_ctx ctxmsg;
@@ -416,15 +554,25 @@ void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size)
 		break;
 	case DV_MSG_JOB:
 		ctx = dv_context_get(bridge_fd, hdr.ctx_id);
-		item = ctx ? malloc(sizeof(*item) + size) : NULL;
+		item = ctx ? calloc(1, sizeof(*item)) : NULL;
 		if (!item) {
 			dv_err("ctx %u: cannot queue a job: out of memory", hdr.ctx_id);
 			dv_fail_job_msg(bridge_fd, msg);
 			break;
 		}
+		/*
+		 * The job keeps the buffer it was received into (no copy);
+		 * what it does not use goes back to the heap, and the next
+		 * message gets a new buffer.
+		 */
 		item->kind = DV_ITEM_JOB;
 		item->size = size;
-		memcpy(item->msg, msg, size);
+		item->msg = realloc(buf->data, size);
+		if (!item->msg)
+			item->msg = buf->data;
+		buf->data = NULL;
+		buf->size = 0;
+		buf->used = 0;
 		dv_context_push(ctx, item);
 		break;
 	}

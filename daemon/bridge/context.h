@@ -10,8 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Called by the main loop for every message it takes from the bridge. */
-void dv_contexts_dispatch(int bridge_fd, const uint8_t *msg, size_t size);
+struct dv_msgbuf;
+
+/*
+ * Called by the main loop for every message it takes from the bridge
+ * (@buf->data, @buf->used bytes). A job keeps the buffer: then @buf->data
+ * is NULL, and dv_bridge_recv() makes a new one.
+ */
+void dv_contexts_dispatch(int bridge_fd, struct dv_msgbuf *buf);
 
 /* Stops every worker after its current job and drops all contexts. */
 void dv_contexts_shutdown(void);

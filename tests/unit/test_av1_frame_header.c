@@ -32,9 +32,12 @@
 
 DV_TEST_DEFINE_FAILURES;
 
+/* tests/unit/make_av1_jobs.c includes this file at another size. */
+#ifndef W
 #define W 200
 #define H 120
 #define FRAMES 24
+#endif
 #define MAX_PICS 64
 
 struct tu { uint8_t *data; size_t size; };
@@ -644,9 +647,41 @@ static int same_nv12(const Dav1dPicture *p, const uint8_t *cap)
  * of the original stream, where the key frame refreshed all slots.
  * @own_ts: the client names the shown key frame by the show_existing_frame's
  * own frame number (GStreamer before 1.24) instead of the key frame's.
+ * @depth > 1: as a client that queued @depth requests ahead, through
+ * submit/collect with frame threads (every picture still the request's).
  */
-static int run_hidden_key(const char *name, const char *params, int own_ts)
+struct queued_job {
+	struct dv_ctrl_builder blk;
+	uint8_t *tiles, *cap;
+	struct dv_decode_job job;
+	int pic;		/* index in the reference decode */
+	int submitted;		/* submit()'s result */
+};
+
+/* Collects the oldest queued job and checks its picture. */
+static void collect_queued(struct dv_decoder *dec, struct queued_job *q,
+			   const Dav1dPicture *pics, const char *name, int key)
 {
+	uint32_t bytesused = 0;
+	int ret = q->submitted;
+
+	if (!ret)
+		ret = dv_backend_dav1d.collect(dec, &q->job, &bytesused);
+	CHECK(ret == 0, "%s: frame %d: submit/collect %d", name, q->pic, ret);
+	CHECK(ret || same_nv12(&pics[q->pic], q->cap),
+	      "%s: picture %d (%s) differs from the reference decode (queued)", name,
+	      q->pic, q->pic < key ? "before the key frame" :
+	      q->pic == key ? "the hidden key frame" : "after it");
+	free(q->tiles);
+	free(q->cap);
+	q->tiles = q->cap = NULL;
+}
+
+static int run_hidden_key(const char *name, const char *params, int own_ts,
+			  unsigned int depth)
+{
+	static struct queued_job queue[8];
+	unsigned int q_head = 0, q_n = 0;
 	static struct tu tus[FRAMES * 2];
 	static struct coded_frame coded[MAX_PICS];
 	static struct v4l2_ctrl_av1_tile_group_entry e[64];
@@ -717,10 +752,18 @@ static int run_hidden_key(const char *name, const char *params, int own_ts)
 	if (key <= 0 || n_coded <= 0 || hidden_slot >= 8)
 		return 1;
 	CHECK(dv_backend_dav1d.load() == 0, "libdav1d");
+	/* Frame threads need threads: as many as the budget gives. */
+	dv_threads_configure(depth > 1 ? 8 : 0);
 	dec = dv_backend_dav1d.create(DV_CODEC_ID_AV1);
 	CHECK(dec != NULL, "%s: dv_backend_dav1d.create", name);
 	if (!dec)
 		return 1;
+	if (depth > 1) {
+		if (depth > dv_backend_dav1d.max_in_flight(dec))
+			depth = dv_backend_dav1d.max_in_flight(dec);
+		fprintf(stderr, "%s: %d threads, %u jobs in flight\n", name,
+			dv_backend_dav1d.threads(dec), depth);
+	}
 
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n_pics; i++) {
@@ -766,12 +809,34 @@ static int run_hidden_key(const char *name, const char *params, int own_ts)
 			.capture = cap, .capture_size = sizeof(cap),
 			.timestamp = frame_no * 1000,
 		};
-		ret = dv_backend_dav1d.decode(dec, &job, &bytesused);
-		CHECK(ret == 0, "%s: frame %d: decode %d", name, i, ret);
-		CHECK(ret || same_nv12(&pics[i], cap),
-		      "%s: picture %d (%s) differs from the reference decode", name, i,
-		      i < key ? "before the key frame" : i == key ? "the hidden key frame" :
-		      "after it");
+		if (depth > 1) {
+			struct queued_job *q = &queue[(q_head + q_n) % 8];
+
+			if (q_n == depth) {
+				collect_queued(dec, &queue[q_head], pics, name, key);
+				q_head = (q_head + 1) % 8;
+				q_n--;
+			}
+			q = &queue[(q_head + q_n) % 8];
+			q->blk = blk;
+			q->tiles = malloc(t ? t : 1);
+			q->cap = calloc(1, sizeof(cap));
+			memcpy(q->tiles, tiles, t);
+			q->job = job;
+			q->job.ctrls = q->blk.buf;
+			q->job.bitstream = q->tiles;
+			q->job.capture = q->cap;
+			q->pic = i;
+			q->submitted = dv_backend_dav1d.submit(dec, &q->job);
+			q_n++;
+		} else {
+			ret = dv_backend_dav1d.decode(dec, &job, &bytesused);
+			CHECK(ret == 0, "%s: frame %d: decode %d", name, i, ret);
+			CHECK(ret || same_nv12(&pics[i], cap),
+			      "%s: picture %d (%s) differs from the reference decode", name, i,
+			      i < key ? "before the key frame" : i == key ? "the hidden key frame" :
+			      "after it");
+		}
 		shown++;
 		for (k = 0; k < 8; k++)
 			if (fr.refresh_frame_flags & (1u << k))
@@ -787,9 +852,15 @@ static int run_hidden_key(const char *name, const char *params, int own_ts)
 			frame_no++;
 		}
 	}
+	while (q_n) {
+		collect_queued(dec, &queue[q_head], pics, name, key);
+		q_head = (q_head + 1) % 8;
+		q_n--;
+	}
 	fprintf(stderr, "%s: %d requests, key frame %d hidden in slot %d and shown\n",
 		name, shown, key, hidden_slot);
 	dv_backend_dav1d.destroy(dec);
+	dv_threads_configure(0);
 	for (i = 0; i < n_pics; i++)
 		dav1d_picture_unref(&pics[i]);
 	for (i = 0; i < n_tus; i++)
@@ -810,7 +881,9 @@ int main(void)
 	run("tiles4_grain", "tile-columns=1:tile-rows=1:num-tile-groups=2:denoise-noise-level=25");
 	run("error_resilient", "tile-columns=1:num-tile-groups=2:error-resilient=1");
 	run("screen_content", "tile-columns=1:num-tile-groups=2:tune-content=screen:enable-intrabc=1");
-	run_hidden_key("hidden_key", "tile-columns=1:num-tile-groups=2", 0);
-	run_hidden_key("hidden_key_own_ts", "tile-columns=1:num-tile-groups=2", 1);
+	run_hidden_key("hidden_key", "tile-columns=1:num-tile-groups=2", 0, 1);
+	run_hidden_key("hidden_key_own_ts", "tile-columns=1:num-tile-groups=2", 1, 1);
+	/* Frame threads fed by queued requests: same pictures, in order. */
+	run_hidden_key("hidden_key_queued", "tile-columns=1:num-tile-groups=2", 0, 4);
 	return TEST_RESULT();
 }

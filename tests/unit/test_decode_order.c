@@ -29,11 +29,14 @@
 
 DV_TEST_DEFINE_FAILURES;
 
+/* tests/unit/make_h264_jobs.c includes this file at another size. */
+#ifndef WIDTH
 #define WIDTH		200	/* not a multiple of 16: the SPS crops */
 #define HEIGHT		120
 #define CAP_WIDTH	208
 #define CAP_HEIGHT	128
 #define CAP_STRIDE	256
+#endif
 
 struct stream_config {
 	const char *name;

@@ -12,8 +12,9 @@
 DV_TEST_DEFINE_FAILURES;
 
 /* A planar picture whose every sample says where it comes from. */
+#define SRC_STRIDE 256
 struct src_picture {
-	uint8_t y[64 * 16], cb[64 * 8], cr[64 * 8];
+	uint8_t y[SRC_STRIDE * 16], cb[SRC_STRIDE * 8], cr[SRC_STRIDE * 8];
 	struct dv_yuv420_picture pic;
 };
 
@@ -36,15 +37,15 @@ static void make_source(struct src_picture *s, uint32_t w, uint32_t h,
 		unsigned int ph = p ? (h + 1) / 2 : h;
 
 		s->pic.plane[p] = planes[p];
-		s->pic.linesize[p] = 64;	/* wider than the picture */
+		s->pic.linesize[p] = SRC_STRIDE;	/* wider than the picture */
 		for (y = 0; y < ph; y++)
 			for (x = 0; x < pw; x++) {
 				uint16_t v = (uint16_t)sample_value(p, x, y, depth);
 
 				if (bps == 1)
-					planes[p][y * 64 + x] = (uint8_t)v;
+					planes[p][y * SRC_STRIDE + x] = (uint8_t)v;
 				else
-					memcpy(&planes[p][y * 64 + 2 * x], &v, 2);
+					memcpy(&planes[p][y * SRC_STRIDE + 2 * x], &v, 2);
 			}
 	}
 	s->pic.width = w;
@@ -118,6 +119,10 @@ static void test_layouts(void)
 	check_layout(16, 16, 8, 16, 16, 16);
 	check_layout(7, 5, 10, 7, 5, 16);
 	check_layout(16, 16, 10, 16, 16, 64);
+	/* Whole chunks of the vectorised loops and a tail, both depths. */
+	check_layout(100, 9, 8, 104, 10, 128);
+	check_layout(100, 9, 10, 104, 10, 256);
+	check_layout(64, 4, 10, 64, 4, 128);
 }
 
 static void test_refusals(void)

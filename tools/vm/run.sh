@@ -88,6 +88,7 @@ CORPUS_MPEG2=/mnt/run/corpus-mpeg2
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
+BENCH_CLIPS="${DAEDALUS_BENCH_CLIPS:-}"
 ENV
 
 case $accel in

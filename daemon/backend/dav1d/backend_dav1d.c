@@ -17,12 +17,22 @@
  * the picture, before the request's own temporal unit
  * (dv_av1_refs_missed_show_existing).
  *
- * Settings for a stateless decoder: max_frame_delay = 1 (the picture is
- * decoded before dav1d_get_picture() returns), output_invisible_frames = 1
- * (a hidden frame's request also gets its picture), film grain applied
- * (the uAPI passes the film grain parameters to be applied by the decoder,
- * and FFmpeg's libdav1d wrapper, which makes the corpus references,
- * applies them too).
+ * Settings for a stateless decoder: output_invisible_frames = 1 (a hidden
+ * frame's request also gets its picture), film grain applied (the uAPI
+ * passes the film grain parameters to be applied by the decoder, and
+ * FFmpeg's libdav1d wrapper, which makes the corpus references, applies
+ * them too), a thread per CPU within the process's budget (threads.c) and
+ * dav1d's own frame delay for them.
+ *
+ * Frame threads without holding a request back: the context submits a job
+ * while the one before is still decoding only when the client had already
+ * queued it (backend.h, submit/collect). dav1d returns pictures in decode
+ * order (every frame is output), so the oldest job in flight gets the next
+ * picture; each picture carries the number of the unit it came from
+ * (Dav1dDataProps.offset), checked when it is collected. A job whose
+ * picture is not out when it is collected is drained -- dav1d_get_picture()
+ * until every frame in flight is out (dv_dav1d_next_picture() says why all)
+ * -- never flushed, so the references stay.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,24 +42,42 @@
 
 #include "rebuild/av1/av1_rebuild.h"
 #include "backend/backend.h"
-#include "util/bytebuf.h"
 #include "rebuild/ctrl_records.h"
 #include "backend/dav1d/dav1d_loader.h"
 #include "util/log.h"
 #include "output/pixel_out.h"
 
-/* Threads per decoder: contexts run in parallel, keep each one modest. */
-#define DV_DAV1D_THREADS	2
 #define DV_DAV1D_HDR_MAX	4096
+/* Frame contexts dav1d runs at most (its own cap is 8 for 50+ threads). */
+#define DV_DAV1D_MAX_IN_FLIGHT	16
+
+/* A temporal unit in the decoder, oldest first: a request's or one we
+ * made ourselves (show_existing_frame of a hidden key frame) and drop. */
+struct dv_dav1d_unit {
+	uint64_t tag;		/* Dav1dDataProps.offset of its data */
+	int drop;		/* our own: its picture is dropped */
+	int failed;		/* the decoder was reset since it was sent */
+};
 
 struct dv_decoder {
 	const struct dv_dav1d *d;
 	Dav1dContext *c;
+	int threads;			/* taken from the budget */
+	unsigned int max_in_flight;	/* dav1d's frame delay */
 	struct dv_av1_refs refs;
-	struct dv_bytebuf tu;
-	uint64_t seq;		/* requests decoded */
+	uint64_t seq;		/* requests submitted */
+	uint64_t next_tag;	/* units sent */
+	/* Units sent and not collected: a ring. */
+	struct dv_dav1d_unit units[2 * DV_DAV1D_MAX_IN_FLIGHT + 2];
+	unsigned int unit_head, n_units;
+	/* Pictures dav1d gave before their unit was collected (it gives one
+	 * back whenever it needs room for the next), oldest first. */
+	Dav1dPicture ready[2 * DV_DAV1D_MAX_IN_FLIGHT + 2];
+	unsigned int ready_head, n_ready;
 	struct v4l2_ctrl_av1_tile_group_entry entries[V4L2_AV1_MAX_TILE_COUNT];
 };
+
+#define DV_DAV1D_RING(a) (sizeof(a) / sizeof((a)[0]))
 
 void (*dv_dav1d_tu_tap)(const uint8_t *tu, size_t size);
 
@@ -65,13 +93,24 @@ static int dv_dav1d_supports(uint32_t codec)
 	return codec == DV_CODEC_ID_AV1;
 }
 
+static void dv_dav1d_drop_ready(struct dv_decoder *dec)
+{
+	while (dec->n_ready) {
+		dec->d->dav1d_picture_unref(&dec->ready[dec->ready_head]);
+		dec->ready_head = (dec->ready_head + 1) % DV_DAV1D_RING(dec->ready);
+		dec->n_ready--;
+	}
+}
+
 static void dv_dav1d_destroy(struct dv_decoder *dec)
 {
 	if (!dec)
 		return;
+	dv_dav1d_drop_ready(dec);
 	if (dec->c)
 		dec->d->dav1d_close(&dec->c);
-	dv_bytebuf_free(&dec->tu);
+	if (dec->threads)
+		dv_threads_give(dec->threads);
 	free(dec);
 }
 
@@ -88,14 +127,18 @@ static struct dv_decoder *dv_dav1d_create(uint32_t codec)
 	if (!dec)
 		return NULL;
 	dec->d = d;
-	dv_bytebuf_init(&dec->tu, 0);
 	dv_av1_refs_reset(&dec->refs);
 	d->dav1d_default_settings(&s);
-	s.n_threads = DV_DAV1D_THREADS;
-	s.max_frame_delay = 1;
+	dec->threads = dv_threads_take();
+	s.n_threads = dec->threads;
+	s.max_frame_delay = 0;		/* dav1d's choice for n_threads */
 	s.output_invisible_frames = 1;
 	s.apply_grain = 1;
 	s.all_layers = 0;
+	ret = d->dav1d_get_frame_delay(&s);
+	dec->max_in_flight = ret < 1 ? 1 : ret > DV_DAV1D_MAX_IN_FLIGHT ?
+			     DV_DAV1D_MAX_IN_FLIGHT : (unsigned int)ret;
+	s.max_frame_delay = dec->max_in_flight;
 	ret = d->dav1d_open(&dec->c, &s);
 	if (ret < 0) {
 		dv_err("dav1d: dav1d_open failed (%d)", ret);
@@ -106,9 +149,15 @@ static struct dv_decoder *dv_dav1d_create(uint32_t codec)
 	return dec;
 }
 
+/* Forgets the stream; units still in flight fail when collected. */
 static void dv_dav1d_reset(struct dv_decoder *dec)
 {
+	unsigned int i;
+
 	dec->d->dav1d_flush(dec->c);
+	dv_dav1d_drop_ready(dec);
+	for (i = 0; i < dec->n_units; i++)
+		dec->units[(dec->unit_head + i) % DV_DAV1D_RING(dec->units)].failed = 1;
 	dv_av1_refs_reset(&dec->refs);
 }
 
@@ -155,10 +204,15 @@ static int dv_dav1d_read_ctrls(struct dv_decoder *dec,
 	return 0;
 }
 
-/* Builds the request's temporal unit into dec->tu. */
+/*
+ * Builds the request's temporal unit into *@tu (malloc'd, *@size bytes):
+ * the one copy of the tiles the daemon makes; libdav1d then takes the
+ * buffer itself (dav1d_data_wrap).
+ */
 static int dv_dav1d_build(struct dv_decoder *dec,
 			  const struct dv_decode_job *job,
-			  const struct dv_dav1d_ctrls *c)
+			  const struct dv_dav1d_ctrls *c, uint8_t **tu,
+			  size_t *size)
 {
 	size_t tiles = 0, used, n, i;
 	uint8_t *out;
@@ -167,7 +221,6 @@ static int dv_dav1d_build(struct dv_decoder *dec,
 	for (i = 0; i < c->n_entries; i++)
 		tiles += dec->entries[i].tile_size;
 
-	dv_bytebuf_clear(&dec->tu);
 	n = 2 * DV_DAV1D_HDR_MAX + dv_av1_tile_group_bound(c->n_entries, tiles);
 	if (tiles > job->bitstream_size)
 		return -EINVAL;
@@ -194,101 +247,182 @@ static int dv_dav1d_build(struct dv_decoder *dec,
 		goto out;
 	}
 	used += i;
-	ret = dv_bytebuf_append(&dec->tu, out, used);
+	*tu = out;
+	*size = used;
+	return 0;
 out:
 	free(out);
 	return ret;
 }
 
+static void dv_dav1d_free_tu(const uint8_t *data, void *cookie)
+{
+	(void)cookie;
+	free((void *)data);
+}
+
+/* Keeps a picture dav1d gave before its unit was collected. */
+static int dv_dav1d_stash(struct dv_decoder *dec, Dav1dPicture *pic)
+{
+	if (dec->n_ready == DV_DAV1D_RING(dec->ready)) {
+		dec->d->dav1d_picture_unref(pic);
+		return DAV1D_ERR(EIO);
+	}
+	dec->ready[(dec->ready_head + dec->n_ready) % DV_DAV1D_RING(dec->ready)] = *pic;
+	dec->n_ready++;
+	return 0;
+}
+
 /*
- * Feeds libdav1d one temporal unit and takes the picture it makes. Returns
- * 0 with *@pic (to unref), or libdav1d's error.
+ * Sends one temporal unit (@tu, malloc'd: libdav1d frees it, also on an
+ * error) and records it in flight. When dav1d wants a picture taken before
+ * it takes more data, the picture (an older unit's) is stashed. Returns 0
+ * or libdav1d's error.
  */
-static int dv_dav1d_run(struct dv_decoder *dec, const uint8_t *tu, size_t size,
-			Dav1dPicture *pic)
+static int dv_dav1d_send(struct dv_decoder *dec, uint8_t *tu, size_t size, int drop)
 {
 	const struct dv_dav1d *d = dec->d;
+	struct dv_dav1d_unit *unit;
+	Dav1dPicture pic;
 	Dav1dData data;
-	uint8_t *buf;
-	int ret = 0, have_pic = 0;
+	int ret = 0;
 
 	if (dv_dav1d_tu_tap)
 		dv_dav1d_tu_tap(tu, size);
+	if (dec->n_units == DV_DAV1D_RING(dec->units)) {
+		free(tu);
+		return DAV1D_ERR(EBUSY);
+	}
 	memset(&data, 0, sizeof(data));
-	memset(pic, 0, sizeof(*pic));
-	buf = d->dav1d_data_create(&data, size);
-	if (!buf)
-		return DAV1D_ERR(ENOMEM);
-	memcpy(buf, tu, size);
+	ret = d->dav1d_data_wrap(&data, tu, size, dv_dav1d_free_tu, NULL);
+	if (ret < 0) {
+		free(tu);
+		return ret;
+	}
+	data.m.offset = (int64_t)dec->next_tag;
 	while (data.sz) {
 		ret = d->dav1d_send_data(dec->c, &data);
-		if (ret == DAV1D_ERR(EAGAIN)) {
-			/* Only if a picture is waiting to be taken. */
-			if (have_pic)
-				break;
-			ret = d->dav1d_get_picture(dec->c, pic);
-			if (ret < 0)
-				break;
-			have_pic = 1;
+		if (ret != DAV1D_ERR(EAGAIN))
+			break;
+		memset(&pic, 0, sizeof(pic));
+		ret = d->dav1d_get_picture(dec->c, &pic);
+		if (ret == DAV1D_ERR(EAGAIN))
 			continue;
-		}
-		if (ret < 0)
+		if (ret < 0 || (ret = dv_dav1d_stash(dec, &pic)) < 0)
 			break;
 	}
 	if (data.sz)
 		d->dav1d_data_unref(&data);
-	if (ret < 0 && ret != DAV1D_ERR(EAGAIN)) {
-		if (have_pic)
-			d->dav1d_picture_unref(pic);
+	if (ret < 0 && ret != DAV1D_ERR(EAGAIN))
 		return ret;
+	unit = &dec->units[(dec->unit_head + dec->n_units) % DV_DAV1D_RING(dec->units)];
+	unit->tag = dec->next_tag++;
+	unit->drop = drop;
+	unit->failed = 0;
+	dec->n_units++;
+	return 0;
+}
+
+/*
+ * The picture of the oldest unit in flight, which leaves it: stashed, or
+ * drained from dav1d (without a flush: it waits for the frame threads).
+ * Returns 0 with *@pic (to unref) and *@unit, or a negative errno / dav1d
+ * error (then *@unit is still the unit, and it had no picture).
+ */
+static int dv_dav1d_next_picture(struct dv_decoder *dec, Dav1dPicture *pic,
+				 struct dv_dav1d_unit *unit)
+{
+	int ret, eagain;
+
+	if (!dec->n_units) {
+		unit->drop = 0;
+		unit->failed = 1;
+		return -EIO;
 	}
-	if (!have_pic)
-		return d->dav1d_get_picture(dec->c, pic);
+	*unit = dec->units[dec->unit_head];
+	dec->unit_head = (dec->unit_head + 1) % DV_DAV1D_RING(dec->units);
+	dec->n_units--;
+	if (unit->failed)
+		return -EIO;
+	if (!dec->n_ready) {
+		/*
+		 * Not out yet: drain -- every picture dav1d holds, not just
+		 * this one. A drain that stops at the first picture leaves
+		 * dav1d's next frame slot (frame_thread.next) past the
+		 * oldest frame still decoding (task_thread.first), and the
+		 * next unit sent then waits for ever in the frame threads.
+		 * The first call after dav1d_send_data() only returns a
+		 * picture that is done; the next ones drain; two EAGAIN in a
+		 * row mean nothing is left.
+		 */
+		for (eagain = 0; eagain < 2;) {
+			memset(pic, 0, sizeof(*pic));
+			ret = dec->d->dav1d_get_picture(dec->c, pic);
+			if (ret == DAV1D_ERR(EAGAIN)) {
+				eagain++;
+				continue;
+			}
+			if (ret < 0 || (ret = dv_dav1d_stash(dec, pic)) < 0)
+				return ret;
+			eagain = 0;
+		}
+		if (!dec->n_ready)
+			return -EIO;
+	}
+	*pic = dec->ready[dec->ready_head];
+	dec->ready_head = (dec->ready_head + 1) % DV_DAV1D_RING(dec->ready);
+	dec->n_ready--;
+	if ((uint64_t)pic->m.offset != unit->tag) {
+		dv_err("dav1d: unit %llu got the picture of unit %lld",
+		       (unsigned long long)unit->tag, (long long)pic->m.offset);
+		dec->d->dav1d_picture_unref(pic);
+		return -EIO;
+	}
 	return 0;
 }
 
 /*
  * The client showed the hidden key frame in @slot with show_existing_frame
  * since the last request (no request of its own): do it here too, so that
- * libdav1d refreshes every slot with it as the client's DPB did (7.21),
- * and drop the picture.
+ * libdav1d refreshes every slot with it as the client's DPB did (7.21);
+ * its picture is dropped when it comes.
  */
 static int dv_dav1d_show_existing_key(struct dv_decoder *dec,
 				      const struct dv_dav1d_ctrls *c,
 				      unsigned int slot)
 {
-	uint8_t tu[128];
+	uint8_t *tu = malloc(128);
 	size_t used, n;
-	Dav1dPicture pic;
 	int ret;
 
-	ret = dv_av1_write_sequence_header(&c->seq, tu, sizeof(tu), &used);
+	if (!tu)
+		return -ENOMEM;
+	ret = dv_av1_write_sequence_header(&c->seq, tu, 128, &used);
 	if (!ret)
 		ret = dv_av1_write_show_existing_frame(slot, tu + used,
-						       sizeof(tu) - used, &n);
-	if (ret)
+						       128 - used, &n);
+	if (ret) {
+		free(tu);
 		return ret;
+	}
 	used += n;
-	ret = dv_dav1d_run(dec, tu, used, &pic);
+	ret = dv_dav1d_send(dec, tu, used, 1);
 	if (ret < 0) {
 		dv_err("dav1d: request %llu: showing the key frame of slot %u failed (%d)",
 		       (unsigned long long)dec->seq, slot, ret);
 		return -EIO;
 	}
-	dec->d->dav1d_picture_unref(&pic);
 	dv_av1_refs_show_existing(&dec->refs, slot, c->frame.reference_frame_ts[0]);
 	dv_dbg("dav1d: request %llu: the key frame of slot %u was shown by show_existing_frame: every slot refreshed with it",
 	       (unsigned long long)dec->seq, slot);
 	return 0;
 }
 
-static int dv_dav1d_decode(struct dv_decoder *dec,
-			   const struct dv_decode_job *job, uint32_t *bytesused)
+static int dv_dav1d_submit(struct dv_decoder *dec, const struct dv_decode_job *job)
 {
-	const struct dv_dav1d *d = dec->d;
 	struct dv_dav1d_ctrls c;
-	struct dv_yuv420_picture yuv;
-	Dav1dPicture pic;
+	uint8_t *tu;
+	size_t size;
 	int ret, slot;
 
 	if (job->fmt->codec != DV_CODEC_ID_AV1)
@@ -299,18 +433,50 @@ static int dv_dav1d_decode(struct dv_decoder *dec,
 	slot = dv_av1_refs_missed_show_existing(&dec->refs, &c.frame);
 	if (slot >= 0 && dv_dav1d_show_existing_key(dec, &c, (unsigned int)slot))
 		goto fail;
-	ret = dv_dav1d_build(dec, job, &c);
+	ret = dv_dav1d_build(dec, job, &c, &tu, &size);
 	if (ret)
 		return ret;
-
-	ret = dv_dav1d_run(dec, dec->tu.data, dec->tu.size, &pic);
+	ret = dv_dav1d_send(dec, tu, size, 0);
 	if (ret < 0) {
-		dv_err("dav1d: decoding request %llu failed or produced no picture (%d)",
+		dv_err("dav1d: decoding request %llu failed (%d)",
 		       (unsigned long long)dec->seq, ret);
 		goto fail;
 	}
+	/* The next request's frame header refers to this one's slots. */
 	dv_av1_refs_update_ts(&dec->refs, &c.frame, job->timestamp);
 	dec->seq++;
+	return 0;
+fail:
+	/* The decoder's reference state is unknown now: start afresh. */
+	dv_dav1d_reset(dec);
+	return -EIO;
+}
+
+static int dv_dav1d_collect(struct dv_decoder *dec, const struct dv_decode_job *job,
+			    uint32_t *bytesused)
+{
+	struct dv_yuv420_picture yuv;
+	struct dv_dav1d_unit unit;
+	Dav1dPicture pic;
+	int ret;
+
+	/* Our own units first (their pictures dropped), then the request's. */
+	for (;;) {
+		ret = dv_dav1d_next_picture(dec, &pic, &unit);
+		if (ret < 0 && !unit.failed) {
+			dv_err("dav1d: unit %llu failed or produced no picture (%d)",
+			       (unsigned long long)unit.tag, ret);
+			/* Fails the units after it, the request's too. */
+			dv_dav1d_reset(dec);
+		}
+		if (!unit.drop)
+			break;
+		if (!ret)
+			dec->d->dav1d_picture_unref(&pic);
+		/* One of ours left from before a reset is just gone. */
+	}
+	if (ret < 0)
+		return -EIO;
 
 	memset(&yuv, 0, sizeof(yuv));
 	yuv.plane[0] = pic.data[0];
@@ -329,25 +495,26 @@ static int dv_dav1d_decode(struct dv_decoder *dec,
 		ret = dv_pixel_out_write(&yuv, job->fmt, job->capture,
 					 job->capture_size, bytesused);
 	}
-	d->dav1d_picture_unref(&pic);
-	/* Exactly one picture a request: a second one means we are off. */
-	if (!ret && d->dav1d_get_picture(dec->c, &pic) == 0) {
-		dv_err("dav1d: request %llu produced more than one picture",
-		       (unsigned long long)dec->seq);
-		d->dav1d_picture_unref(&pic);
-		ret = -EIO;
-	}
+	dec->d->dav1d_picture_unref(&pic);
 	return ret;
-fail:
-	/* The decoder's reference state is unknown now: start afresh. */
-	dv_dav1d_reset(dec);
-	return -EIO;
+}
+
+static int dv_dav1d_decode(struct dv_decoder *dec,
+			   const struct dv_decode_job *job, uint32_t *bytesused)
+{
+	int ret = dv_dav1d_submit(dec, job);
+
+	return ret ? ret : dv_dav1d_collect(dec, job, bytesused);
+}
+
+static unsigned int dv_dav1d_max_in_flight(const struct dv_decoder *dec)
+{
+	return dec->max_in_flight;
 }
 
 static int dv_dav1d_threads(const struct dv_decoder *dec)
 {
-	(void)dec;
-	return DV_DAV1D_THREADS;
+	return dec->threads;
 }
 
 const struct dv_backend dv_backend_dav1d = {
@@ -359,4 +526,7 @@ const struct dv_backend dv_backend_dav1d = {
 	.reset = dv_dav1d_reset,
 	.destroy = dv_dav1d_destroy,
 	.threads = dv_dav1d_threads,
+	.submit = dv_dav1d_submit,
+	.collect = dv_dav1d_collect,
+	.max_in_flight = dv_dav1d_max_in_flight,
 };

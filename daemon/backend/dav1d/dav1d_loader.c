@@ -36,6 +36,8 @@ static int dv_dav1d_resolve(void *h)
 	DV_DAV1D_SYM(h, dav1d_picture_unref);
 	DV_DAV1D_SYM(h, dav1d_data_create);
 	DV_DAV1D_SYM(h, dav1d_data_unref);
+	DV_DAV1D_SYM(h, dav1d_data_wrap);
+	DV_DAV1D_SYM(h, dav1d_get_frame_delay);
 	return 0;
 }
 

@@ -24,6 +24,8 @@ struct dv_dav1d {
 	DV_DAV1D_FN(dav1d_picture_unref);
 	DV_DAV1D_FN(dav1d_data_create);
 	DV_DAV1D_FN(dav1d_data_unref);
+	DV_DAV1D_FN(dav1d_data_wrap);
+	DV_DAV1D_FN(dav1d_get_frame_delay);
 };
 
 /*

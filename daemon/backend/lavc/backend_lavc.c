@@ -64,9 +64,12 @@ struct dv_lavc_codec {
 	int (*picture)(struct dv_decoder *dec, struct dv_lavc_picture **pic);
 };
 
-/* A picture buffer we gave libavcodec; freed with its last reference. */
+/*
+ * A picture buffer we gave libavcodec, from the decoder's pool: this
+ * header at the start of the pool buffer, the planes after it. It goes
+ * back to the pool with its last reference.
+ */
 struct dv_lavc_picture {
-	uint8_t *mem;
 	uint64_t seq;			/* packet it was allocated for */
 	struct dv_yuv420_picture yuv;
 };
@@ -79,10 +82,19 @@ struct dv_decoder {
 	AVFrame *frame;
 	struct dv_bytebuf packet;
 	uint64_t packet_seq;		/* packets sent so far */
+	/*
+	 * Picture buffers of pool_size bytes, zeroed once when made: a
+	 * broken stream never shows what this process's heap held before
+	 * (another client's pictures), only this decoder's own earlier ones.
+	 * A new size makes a new pool; the old one goes with its last buffer.
+	 */
+	AVBufferPool *pool;
+	size_t pool_size;
 	/* The last picture allocated, and our reference keeping it alive. */
 	AVBufferRef *last_ref;
 	struct dv_lavc_picture *last_pic;
 	unsigned int allocs;		/* pictures allocated by this packet */
+	int threads;			/* taken from the budget (threads.c) */
 	union {
 		struct dv_h264_au_state h264;
 		struct {
@@ -104,6 +116,8 @@ struct dv_lavc_held {
 	AVBufferRef *buf;
 	struct dv_lavc_picture *pic;
 };
+
+void (*dv_lavc_packet_tap)(const uint8_t *data, size_t size);
 
 static int dv_lavc_h264_packet(struct dv_decoder *dec,
 			       const struct dv_decode_job *job,
@@ -346,15 +360,31 @@ static size_t dv_align(size_t v, size_t a)
 	return (v + a - 1) / a * a;
 }
 
-static void dv_lavc_picture_free(void *opaque, uint8_t *data)
-{
-	struct dv_lavc_picture *pic = opaque;
+/* The header's room at the start of a pool buffer, planes aligned after it. */
+#define DV_LAVC_HEADER dv_align(sizeof(struct dv_lavc_picture), DV_LAVC_ALIGN)
 
-	(void)data;
-	/* Runs whenever libavcodec drops its last reference, possibly inside
-	 * avcodec_free_context(): it must not touch the decoder. */
-	free(pic->mem);
-	free(pic);
+static void dv_lavc_pool_buffer_free(void *opaque, uint8_t *data)
+{
+	(void)opaque;
+	free(data);
+}
+
+/* A new buffer of the pool: the only time its memory is cleared. */
+static AVBufferRef *dv_lavc_pool_alloc(void *opaque, size_t size)
+{
+	const struct dv_lavc *lavc = opaque;
+	AVBufferRef *ref;
+	uint8_t *mem = aligned_alloc(DV_LAVC_ALIGN, size);
+
+	if (!mem)
+		return NULL;
+	memset(mem, 0, size);
+	/* Runs whenever the pool lets a buffer go, possibly after the
+	 * decoder is gone: it must not touch the decoder. */
+	ref = lavc->av_buffer_create(mem, size, dv_lavc_pool_buffer_free, NULL, 0);
+	if (!ref)
+		free(mem);
+	return ref;
 }
 
 static int dv_lavc_get_buffer2(AVCodecContext *avctx, AVFrame *frame,
@@ -367,6 +397,7 @@ static int dv_lavc_get_buffer2(AVCodecContext *avctx, AVFrame *frame,
 	size_t luma_stride, chroma_stride, luma_size, chroma_size, total;
 	struct dv_lavc_picture *pic;
 	unsigned int bps;
+	uint8_t *mem;
 	int i;
 
 	(void)flags;
@@ -398,21 +429,24 @@ static int dv_lavc_get_buffer2(AVCodecContext *avctx, AVFrame *frame,
 	total = dv_align(luma_size + 2 * chroma_size + DV_LAVC_TAIL,
 			 DV_LAVC_ALIGN);
 
-	pic = calloc(1, sizeof(*pic));
-	if (!pic)
-		return AVERROR(ENOMEM);
-	pic->mem = aligned_alloc(DV_LAVC_ALIGN, total);
-	if (!pic->mem) {
-		free(pic);
-		return AVERROR(ENOMEM);
+	total += DV_LAVC_HEADER;
+	if (total != dec->pool_size) {
+		lavc->av_buffer_pool_uninit(&dec->pool);
+		dec->pool = lavc->av_buffer_pool_init2(total, (void *)lavc,
+						       dv_lavc_pool_alloc, NULL);
+		dec->pool_size = dec->pool ? total : 0;
+		if (!dec->pool)
+			return AVERROR(ENOMEM);
 	}
-	/* Zeroed: a broken stream must never show what this process's heap
-	 * held before (another client's pictures). */
-	memset(pic->mem, 0, total);
+	frame->buf[0] = lavc->av_buffer_pool_get(dec->pool);
+	if (!frame->buf[0])
+		return AVERROR(ENOMEM);
+	pic = (struct dv_lavc_picture *)frame->buf[0]->data;
+	mem = frame->buf[0]->data + DV_LAVC_HEADER;
 	pic->seq = dec->packet_seq;
-	pic->yuv.plane[0] = pic->mem;
-	pic->yuv.plane[1] = pic->mem + luma_size;
-	pic->yuv.plane[2] = pic->mem + luma_size + chroma_size;
+	pic->yuv.plane[0] = mem;
+	pic->yuv.plane[1] = mem + luma_size;
+	pic->yuv.plane[2] = mem + luma_size + chroma_size;
 	pic->yuv.linesize[0] = (ptrdiff_t)luma_stride;
 	pic->yuv.linesize[1] = (ptrdiff_t)chroma_stride;
 	pic->yuv.linesize[2] = (ptrdiff_t)chroma_stride;
@@ -421,13 +455,6 @@ static int dv_lavc_get_buffer2(AVCodecContext *avctx, AVFrame *frame,
 	pic->yuv.height = (uint32_t)frame->height;
 	pic->yuv.bit_depth = bps == 1 ? 8 : 10;
 
-	frame->buf[0] = lavc->av_buffer_create(pic->mem, total,
-					       dv_lavc_picture_free, pic, 0);
-	if (!frame->buf[0]) {
-		free(pic->mem);
-		free(pic);
-		return AVERROR(ENOMEM);
-	}
 	for (i = 0; i < 3; i++) {
 		frame->data[i] = (uint8_t *)pic->yuv.plane[i];
 		frame->linesize[i] = (int)pic->yuv.linesize[i];
@@ -472,9 +499,13 @@ static void dv_lavc_destroy(struct dv_decoder *dec)
 	dv_lavc_drop_last(dec);
 	if (dec->codec)
 		dec->codec->forget(dec);
+	/* Freed once the last picture is back (all are, by now). */
+	lavc->av_buffer_pool_uninit(&dec->pool);
 	lavc->av_frame_free(&dec->frame);
 	lavc->av_packet_free(&dec->pkt);
 	dv_bytebuf_free(&dec->packet);
+	if (dec->threads)
+		dv_threads_give(dec->threads);
 	free(dec);
 }
 
@@ -507,9 +538,11 @@ static struct dv_decoder *dv_lavc_create(uint32_t codec)
 	dec->avctx->opaque = dec;
 	dec->avctx->get_buffer2 = dv_lavc_get_buffer2;
 	/* Slice threads finish the picture inside send_packet; frame threads
-	 * would not. 0: as many threads as CPUs. */
+	 * would not. As many as the budget gives (a thread per CPU for a
+	 * stream alone): 0 would be CPUs + 1 for every context. */
+	dec->threads = dv_threads_take();
 	dec->avctx->thread_type = FF_THREAD_SLICE;
-	dec->avctx->thread_count = 0;
+	dec->avctx->thread_count = dec->threads;
 	/* CAPTURE holds the full coded picture, like a hardware decoder's. */
 	dec->avctx->apply_cropping = 0;
 	ret = lavc->avcodec_open2(dec->avctx, avcodec, NULL);
@@ -538,10 +571,57 @@ static void dv_lavc_drain(struct dv_decoder *dec)
 		dec->lavc->av_frame_unref(dec->frame);
 }
 
+/*
+ * The release of dec->packet's memory lent to libavcodec as a reference
+ * counted packet (so that it keeps a reference instead of a copy): a
+ * no-op while the decoder still owns the memory, free() once it handed
+ * the memory over (*@owner_gone set).
+ */
+static void dv_lavc_packet_release(void *opaque, uint8_t *data)
+{
+	int *owner_gone = opaque;
+
+	if (*owner_gone)
+		free(data);
+	free(owner_gone);
+}
+
+/* Sends dec->packet; returns avcodec_send_packet()'s result. */
+static int dv_lavc_send(struct dv_decoder *dec)
+{
+	const struct dv_lavc *lavc = dec->lavc;
+	int *owner_gone = calloc(1, sizeof(*owner_gone));
+	AVBufferRef *buf = NULL;
+	int ret;
+
+	if (owner_gone)
+		buf = lavc->av_buffer_create(dec->packet.data,
+					     dec->packet.size + dec->packet.padding,
+					     dv_lavc_packet_release, owner_gone, 0);
+	if (!buf)
+		free(owner_gone);
+	dec->pkt->buf = buf;		/* NULL: libavcodec copies it */
+	dec->pkt->data = dec->packet.data;
+	dec->pkt->size = (int)dec->packet.size;
+	ret = lavc->avcodec_send_packet(dec->avctx, dec->pkt);
+	dec->pkt->buf = NULL;
+	dec->pkt->data = NULL;
+	dec->pkt->size = 0;
+	dv_lavc_drain(dec);
+	if (buf && lavc->av_buffer_get_ref_count(buf) > 1) {
+		/* libavcodec keeps the packet (no decoder of ours does once
+		 * its pictures are out, but the API allows it): the memory
+		 * is its own now, the next packet gets new memory. */
+		*owner_gone = 1;
+		dv_bytebuf_init(&dec->packet, dec->packet.padding);
+	}
+	lavc->av_buffer_unref(&buf);
+	return ret;
+}
+
 static int dv_lavc_decode(struct dv_decoder *dec,
 			  const struct dv_decode_job *job, uint32_t *bytesused)
 {
-	const struct dv_lavc *lavc = dec->lavc;
 	const uint64_t prev_seq = dec->packet_seq;
 	struct dv_lavc_picture *pic;
 	int may_continue = 0;
@@ -560,13 +640,9 @@ static int dv_lavc_decode(struct dv_decoder *dec,
 		return -EINVAL;
 	dec->packet_seq++;
 	dec->allocs = 0;
-	dec->pkt->data = dec->packet.data;
-	dec->pkt->size = (int)dec->packet.size;
-	/* Not reference counted: libavcodec copies it (with padding). */
-	ret = lavc->avcodec_send_packet(dec->avctx, dec->pkt);
-	dec->pkt->data = NULL;
-	dec->pkt->size = 0;
-	dv_lavc_drain(dec);
+	if (dv_lavc_packet_tap)
+		dv_lavc_packet_tap(dec->packet.data, dec->packet.size);
+	ret = dv_lavc_send(dec);
 	if (ret < 0) {
 		dv_err("lavc: decoding a %zu-byte packet failed (%d)",
 		       dec->packet.size, ret);
@@ -604,7 +680,7 @@ static int dv_lavc_decode(struct dv_decoder *dec,
 				  job->capture_size, bytesused);
 }
 
-/* What avcodec_open2() made of thread_count 0: the slice threads it runs. */
+/* The slice threads avcodec_open2() runs (what it made of thread_count). */
 static int dv_lavc_threads(const struct dv_decoder *dec)
 {
 	return dec->avctx->thread_count;

@@ -105,6 +105,10 @@ static int dv_lavc_resolve(void *avcodec, void *avutil)
 	DV_LAVC_SYM(avutil, av_buffer_create);
 	DV_LAVC_SYM(avutil, av_buffer_ref);
 	DV_LAVC_SYM(avutil, av_buffer_unref);
+	DV_LAVC_SYM(avutil, av_buffer_get_ref_count);
+	DV_LAVC_SYM(avutil, av_buffer_pool_init2);
+	DV_LAVC_SYM(avutil, av_buffer_pool_get);
+	DV_LAVC_SYM(avutil, av_buffer_pool_uninit);
 	DV_LAVC_SYM(avutil, av_log_set_callback);
 	return 0;
 }

@@ -38,6 +38,10 @@ struct dv_lavc {
 	DV_LAVC_FN(av_buffer_create);
 	DV_LAVC_FN(av_buffer_ref);
 	DV_LAVC_FN(av_buffer_unref);
+	DV_LAVC_FN(av_buffer_get_ref_count);
+	DV_LAVC_FN(av_buffer_pool_init2);
+	DV_LAVC_FN(av_buffer_pool_get);
+	DV_LAVC_FN(av_buffer_pool_uninit);
 	DV_LAVC_FN(av_log_set_callback);
 };
 
