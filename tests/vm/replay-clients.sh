@@ -17,10 +17,10 @@
 
 # Baseline; B-pyramid; 16 references (FFmpeg grows its CAPTURE pool past
 # 14 while streaming); VP9 hidden alt-ref frames at 8 and 10 bits. Fewer on
-# the sampled kernels (run.sh --sample).
+# the kernels after the first (run.sh --sample N/K, K > 0).
 H264_CLIPS="cbp_cavlc main_cabac_bpyramid refs16_p"
 VP9_CLIPS="p0_altref p2_altref"
-if [ "${SAMPLE:-1}" != 1 ]; then
+if [ "${SAMPLE_OFFSET:-0}" != 0 ]; then
 	H264_CLIPS="cbp_cavlc main_cabac_bpyramid"
 	VP9_CLIPS="p2_altref"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh [--kernel VER] [--accel tcg|kvm] [--sample N] TEST...
+# run.sh [--kernel VER] [--accel tcg|kvm] [--sample N[/K]] TEST...
 #
 # Boots the guest kernel VER (default 6.12) on the trixie guest root with
 # daedalus_v4l2.ko built for it, runs tests/vm/TEST.sh for each TEST inside,
@@ -15,18 +15,19 @@ source "$(dirname "$0")/lib.sh"
 kver=6.12
 accel=${DAEDALUS_ACCEL:-tcg}
 timeout_s=${DAEDALUS_VM_TIMEOUT:-3000}
-sample=1
+sample=1 sample_offset=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kver=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
-	--sample) sample=$2; shift 2 ;;
+	# every Nth conformance clip, from the (K+1)th on
+	--sample) sample=${2%/*}; [ "$2" = "${2#*/}" ] || sample_offset=${2#*/}; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || die "usage: run.sh [--kernel VER] [--accel tcg|kvm] [--sample N] TEST..."
+[ $# -gt 0 ] || die "usage: run.sh [--kernel VER] [--accel tcg|kvm] [--sample N[/K]] TEST..."
 for t in "$@"; do
 	[ -f "$DAEDALUS_TOP/tests/vm/$t.sh" ] || die "no test tests/vm/$t.sh"
 done
@@ -86,6 +87,7 @@ CORPUS_DEMO=/mnt/run/corpus-demo
 CORPUS_VP8=/mnt/run/corpus-vp8
 CORPUS_MPEG2=/mnt/run/corpus-mpeg2
 SAMPLE=$sample
+SAMPLE_OFFSET=$sample_offset
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
 BENCH_CLIPS="${DAEDALUS_BENCH_CLIPS:-}"
