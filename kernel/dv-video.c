@@ -23,6 +23,7 @@ const struct dv_codec *const dv_codecs[] = {
 	&dv_h264_codec,
 	&dv_vp9_codec,
 	&dv_av1_codec,
+	&dv_hevc_codec,
 	NULL
 };
 

@@ -408,6 +408,9 @@ extern const struct dv_codec dv_vp9_codec;
 /* dv-av1.c */
 extern const struct dv_codec dv_av1_codec;
 
+/* dv-hevc.c */
+extern const struct dv_codec dv_hevc_codec;
+
 /* dv-job.c */
 extern const struct v4l2_m2m_ops dv_m2m_ops;
 int dv_jobs_init(struct dv_dev *dev);

@@ -278,6 +278,8 @@ static const char *dv_status_codec_name(uint32_t codec)
 		return "vp9";
 	case DV_CODEC_ID_AV1:
 		return "av1";
+	case DV_CODEC_ID_HEVC:
+		return "hevc";
 	}
 	return "unknown";
 }
