@@ -125,6 +125,7 @@ int dv_hevc_au_build(struct dv_hevc_au_state *st, const uint8_t *ctrls,
 	sc.sps = &c.sps;
 	sc.pps = &c.pps;
 	sc.decode = &c.decode;
+	sc.rps_from_decode_params = st->rps_from_decode_params;
 	dv_h264_nal_reader_init(&reader, bitstream, bitstream_size, 1);
 	while (dv_h264_next_nal(&reader, &nal, &nal_size)) {
 		if (!dv_hevc_nal_is_decoded(nal, nal_size))

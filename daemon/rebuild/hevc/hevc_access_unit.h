@@ -19,6 +19,9 @@
 struct dv_hevc_au_state {
 	uint8_t params[3 * DV_HEVC_PARAM_NAL_MAX];
 	size_t params_size;
+	/* Tests: the short-term sets from the decode parameters even where
+	 * the slice header spells them out (hevc_slice.h). */
+	int rps_from_decode_params;
 };
 
 /* What the caller needs to know about the request beyond the bytes. */

@@ -574,6 +574,7 @@ int dv_hevc_slice_rewrite(const struct dv_hevc_slice_ctrls *c,
 		ret = dv_hevc_parse_st(c, &r, &rps, &from_dpb);
 		if (ret)
 			goto bad;
+		from_dpb |= c->rps_from_decode_params;
 	} else {
 		if (!sps->num_short_term_ref_pic_sets) {
 			ret = -EINVAL;

@@ -40,6 +40,7 @@ struct dv_hevc_slice_ctrls {
 	const struct v4l2_ctrl_hevc_sps *sps;
 	const struct v4l2_ctrl_hevc_pps *pps;
 	const struct v4l2_ctrl_hevc_decode_params *decode;
+	int rps_from_decode_params;	/* tests: always from the DPB */
 };
 
 /* What the caller learns about the slice segment. */
