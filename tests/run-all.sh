@@ -26,7 +26,7 @@ done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
 VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
-	conformance-vp9 conformance-av1 daemon-lifecycle hostile-daemon)
+	conformance-vp9 conformance-av1 conformance-hevc daemon-lifecycle hostile-daemon)
 # The slow fault and load tests drive the same kernel paths on every
 # kernel: the first kernel only, so a cold CI run stays well inside its time.
 VM_TESTS_FIRST=(replay-clients fault-injection hostile-client load)
@@ -78,7 +78,8 @@ fuzz_secs=20
 DAEDALUS_CORPUS=$("$top/tests/conformance/gen-corpus.sh") || record "FAIL build/corpus-h264"
 DAEDALUS_CORPUS_VP9=$("$top/tests/conformance/gen-corpus.sh" vp9) || record "FAIL build/corpus-vp9"
 DAEDALUS_CORPUS_AV1=$("$top/tests/conformance/gen-corpus.sh" av1) || record "FAIL build/corpus-av1"
-export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1
+DAEDALUS_CORPUS_HEVC=$("$top/tests/conformance/gen-corpus.sh" hevc) || record "FAIL build/corpus-hevc"
+export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1 DAEDALUS_CORPUS_HEVC
 
 # The full corpora on the first kernel (6.12, the Pi's line); every 4th
 # clip on the others: the kernel paths are the same for every clip, and a
@@ -90,7 +91,7 @@ for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" --sample $sample "${tests[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
 	# One line per clip, from the runners' tables.
-	for codec in h264 vp9 av1; do
+	for codec in h264 vp9 av1 hevc; do
 		table=$top/build/vm/$k/conformance-$codec.log
 		[ -f "$table" ] || continue
 		awk -v k="$k" -v c="$codec" '$1 != "clip" && NF >= 6 {

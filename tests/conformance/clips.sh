@@ -2,10 +2,12 @@
 # clips.sh -- sourced (POSIX sh): what run-corpus.sh and the VM tests need
 # to know about a corpus's clips, written once.
 
-# clip_file CORPUS NAME -- the clip's file: NAME.h264, else NAME.ivf.
+# clip_file CORPUS NAME -- the clip's file: NAME.h264, NAME.h265, else NAME.ivf.
 clip_file() {
 	if [ -f "$1/$2.h264" ]; then
 		echo "$1/$2.h264"
+	elif [ -f "$1/$2.h265" ]; then
+		echo "$1/$2.h265"
 	else
 		echo "$1/$2.ivf"
 	fi
@@ -17,6 +19,7 @@ clip_file() {
 clip_pipeline() {
 	case $1 in
 	*.h264) parse=h264parse element=v4l2slh264dec ;;
+	*.h265) parse=h265parse element=v4l2slh265dec ;;
 	*)
 		# IVF: bytes 8-11 of the file header are the codec's fourcc
 		case $(dd if="$1" bs=4 skip=2 count=1 2>/dev/null) in

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gen-corpus.sh [h264|vp9|av1] -- build (or find in the cache) a conformance
+# gen-corpus.sh [h264|vp9|av1|hevc] -- build (or find in the cache) a conformance
 # corpus (H.264 by default) and print its directory. Host side, as root (it
 # chroots into the guest root to use the guest's FFmpeg, libx264, libvpx,
 # libaom, SVT-AV1, rav1e and dav1d: the same encoders, the same software
@@ -19,7 +19,8 @@ case $codec in
 h264) maker=make-corpus.sh min=20 extra=$here/custom.cqm ;;
 vp9) maker=make-corpus-vp9.sh min=15 extra='' ;;
 av1) maker=make-corpus-av1.sh min=15 extra='' ;;
-*) die "usage: gen-corpus.sh [h264|vp9|av1]" ;;
+hevc) maker=make-corpus-hevc.sh min=10 extra='' ;;
+*) die "usage: gen-corpus.sh [h264|vp9|av1|hevc]" ;;
 esac
 [ "$(id -u)" = 0 ] || die "gen-corpus.sh needs root (chroot, mount namespace)"
 root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")

@@ -404,7 +404,7 @@ static int decode_request(struct dv_decoder *dec, const struct request *req,
 	return ret;
 }
 
-static void run_stream(const struct stream_config *cfg)
+static void run_stream(const struct stream_config *cfg, struct stream *file)
 {
 	struct stream s = { 0 };
 	struct client cl;
@@ -417,7 +417,9 @@ static void run_stream(const struct stream_config *cfg)
 	int refs;
 
 	memset(&cl, 0, sizeof(cl));
-	if (encode(cfg, &s) || (int)s.count != cfg->frames) {
+	if (file) {
+		s = *file;
+	} else if (encode(cfg, &s) || (int)s.count != cfg->frames) {
 		CHECK(0, "%s: encoding gave %zu packets", cfg->name, s.count);
 		goto out;
 	}
@@ -430,7 +432,8 @@ static void run_stream(const struct stream_config *cfg)
 	      (cl.sps.v4l2.flags & cfg->sps_flags) == cfg->sps_flags,
 	      "%s: stream lacks a feature (SPS flags 0x%llx, PPS flags 0x%llx)", cfg->name,
 	      (unsigned long long)cl.sps.v4l2.flags, (unsigned long long)cl.pps.v4l2.flags);
-	set_format(cfg->ten_bit, cl.sps.v4l2.pic_width_in_luma_samples,
+	set_format(cl.sps.v4l2.bit_depth_luma_minus8 != 0,
+		   cl.sps.v4l2.pic_width_in_luma_samples,
 		   cl.sps.v4l2.pic_height_in_luma_samples);
 	capture = malloc(capture_format.sizeimage);
 	refs = reference_decode(&s, ref, cfg->frames - 1);
@@ -479,7 +482,59 @@ out:
 	stream_free(&s);
 }
 
-int main(void)
+/* An Annex-B file, split into access units; pts: decode order. */
+static int load_file(const char *path, struct stream *s)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t size = 0, pos = 0, nal_size, start = 0, au_start = 0;
+	const uint8_t *nal;
+	int have_vcl = 0;
+	long len;
+
+	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET)) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	size = (size_t)len;
+	buf = malloc(size);
+	if (fread(buf, 1, size, f) != size) {
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	memset(s, 0, sizeof(*s));
+	for (;;) {
+		int more = next_nal(buf, size, &pos, &nal, &nal_size);
+		unsigned int type = more ? nal[0] >> 1 & 0x3f : 0;
+		int vcl = more && (type <= 9 || (type >= 16 && type <= 21));
+		int starts = !more || (vcl && (nal[2] & 0x80)) ||
+			     (type >= 32 && type <= 35) || type == 39;
+
+		start = more ? (size_t)(nal - buf) - 3 : size;
+		if (starts && have_vcl) {
+			struct packet *p;
+
+			s->packets = realloc(s->packets, (s->count + 1) * sizeof(*s->packets));
+			p = &s->packets[s->count];
+			p->size = start - au_start;
+			p->data = malloc(p->size);
+			memcpy(p->data, buf + au_start, p->size);
+			p->pts = (int64_t)s->count++;
+			au_start = start;
+			have_vcl = 0;
+		}
+		if (!more)
+			break;
+		have_vcl |= vcl;
+	}
+	free(buf);
+	return s->count ? 0 : -1;
+}
+
+int main(int argc, char **argv)
 {
 	const struct stream_config configs[] = {
 		{ "Main: B-pyramid, WPP, 3 slices, scaling lists, open GOP", 0, 40,
@@ -503,7 +558,19 @@ int main(void)
 		fprintf(stderr, "the backend cannot load libavcodec\n");
 		return 1;
 	}
-	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++)
-		run_stream(&configs[i]);
+	/* Files given: those (the conformance corpus), one by one. */
+	for (i = 1; i < (size_t)argc; i++) {
+		struct stream_config cfg = { argv[i], 0, 0, "", 0, 0 };
+		struct stream file;
+
+		if (load_file(argv[i], &file)) {
+			CHECK(0, "%s: cannot read it", argv[i]);
+			continue;
+		}
+		cfg.frames = (int)file.count;
+		run_stream(&cfg, &file);
+	}
+	for (i = 0; argc < 2 && i < sizeof(configs) / sizeof(configs[0]); i++)
+		run_stream(&configs[i], NULL);
 	return TEST_RESULT();
 }

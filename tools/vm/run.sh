@@ -7,8 +7,8 @@
 #   PASS 6.12/compliance
 #   FAIL 6.12/kernel-log
 # Results and the whole console log are left in build/vm/VER/. The corpora
-# named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9 and
-# DAEDALUS_CORPUS_AV1 are copied in.
+# named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9,
+# DAEDALUS_CORPUS_AV1 and DAEDALUS_CORPUS_HEVC are copied in.
 # Exit code: 0 if everything passed.
 source "$(dirname "$0")/lib.sh"
 
@@ -65,6 +65,7 @@ copy_corpus() { # copy_corpus DIR NAME
 copy_corpus "${DAEDALUS_CORPUS:-}" corpus
 copy_corpus "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9
 copy_corpus "${DAEDALUS_CORPUS_AV1:-}" corpus-av1
+copy_corpus "${DAEDALUS_CORPUS_HEVC:-}" corpus-hevc
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -74,6 +75,7 @@ DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
 CORPUS=/mnt/run/corpus
 CORPUS_VP9=/mnt/run/corpus-vp9
 CORPUS_AV1=/mnt/run/corpus-av1
+CORPUS_HEVC=/mnt/run/corpus-hevc
 SAMPLE=$sample
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
