@@ -40,6 +40,9 @@ struct stream_config {
 	const char *x265_params;
 	uint64_t pps_flags;	/* the stream must use them */
 	uint64_t sps_flags;
+	/* Start decoding at the second CRA picture: its RASL pictures are
+	 * skipped by the decoder, and their requests get a grey picture. */
+	int start_at_cra;
 };
 
 struct packet {
@@ -404,6 +407,51 @@ static int decode_request(struct dv_decoder *dec, const struct request *req,
 	return ret;
 }
 
+static unsigned int first_nal_type(const struct packet *p)
+{
+	const uint8_t *nal;
+	size_t pos = 0, size;
+
+	while (next_nal(p->data, p->size, &pos, &nal, &size)) {
+		unsigned int type = nal[0] >> 1 & 0x3f;
+
+		if (type <= 21 && (type <= 9 || type >= 16))
+			return type;
+	}
+	return 64;
+}
+
+/* Drops the packets before the second CRA; returns how many are left. */
+static void start_at_second_cra(struct stream *s)
+{
+	size_t i, cras = 0;
+
+	for (i = 0; i < s->count; i++) {
+		if (first_nal_type(&s->packets[i]) == 21 && ++cras == 2)
+			break;
+		free(s->packets[i].data);
+	}
+	CHECK(i < s->count, "no second CRA");
+	memmove(s->packets, s->packets + i, (s->count - i) * sizeof(s->packets[0]));
+	s->count -= i;
+}
+
+/* The grey picture of a skipped RASL request. */
+static int is_grey(const uint8_t *pic)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < capture_format.capture_height * 3 / 2; y++)
+		for (x = 0; x < capture_format.capture_width; x++) {
+			const uint8_t *p = pic + (size_t)y * capture_format.bytesperline;
+
+			if (capture_format.bit_depth == 8 ? p[x] != 128 :
+			    p[2 * x] != 0 || p[2 * x + 1] != 0x80)
+				return 0;
+		}
+	return 1;
+}
+
 static void run_stream(const struct stream_config *cfg, struct stream *file)
 {
 	struct stream s = { 0 };
@@ -412,7 +460,7 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 	uint8_t **ref = calloc((size_t)cfg->frames, sizeof(*ref));
 	uint8_t *capture = NULL;
 	struct dv_decoder *dec = NULL;
-	unsigned int matched = 0;
+	unsigned int matched = 0, rasl = 0;
 	size_t i;
 	int refs;
 
@@ -423,6 +471,8 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 		CHECK(0, "%s: encoding gave %zu packets", cfg->name, s.count);
 		goto out;
 	}
+	if (cfg->start_at_cra)
+		start_at_second_cra(&s);
 	/* The coded size, from the first packet's SPS. */
 	if (make_request(&cl, &s.packets[0], &req)) {
 		CHECK(0, "%s: no slice in the first packet", cfg->name);
@@ -437,7 +487,18 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 		   cl.sps.v4l2.pic_height_in_luma_samples);
 	capture = malloc(capture_format.sizeimage);
 	refs = reference_decode(&s, ref, cfg->frames - 1);
-	CHECK(refs == (int)s.count, "%s: reference decode gave %d frames", cfg->name, refs);
+	/* The RASL pictures of the CRA decoding starts at: up to the next
+	 * IRAP picture (those of later CRAs are decoded). */
+	for (i = 0; cfg->start_at_cra && i < s.count; i++) {
+		unsigned int type = first_nal_type(&s.packets[i]);
+
+		if (i && type >= 16 && type <= 21)
+			break;
+		rasl += type == 8 || type == 9;
+	}
+	CHECK(refs + (int)rasl == (int)s.count, "%s: reference decode gave %d frames, %u RASL",
+	      cfg->name, refs, rasl);
+	CHECK(!cfg->start_at_cra || rasl > 0, "%s: no RASL picture", cfg->name);
 
 	dec = dv_backend_lavc.create(DV_CODEC_ID_HEVC);
 	CHECK(dec != NULL, "%s: create", cfg->name);
@@ -456,8 +517,17 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 		ret = decode_request(dec, &req, capture);
 		CHECK(ret == 0, "%s: request %zu (pts %lld): %d", cfg->name, i,
 		      (long long)p->pts, ret);
-		if (ret || p->pts < 0 || p->pts >= cfg->frames || !ref[p->pts])
+		if (ret || p->pts < 0 || p->pts >= cfg->frames)
 			continue;
+		if (!ref[p->pts]) {
+			/* skipped RASL */
+			if (is_grey(capture))
+				matched++;
+			else
+				CHECK(0, "%s: request %zu (pts %lld), skipped: not grey",
+				      cfg->name, i, (long long)p->pts);
+			continue;
+		}
 		if (same_picture(capture, ref[p->pts]))
 			matched++;
 		else
@@ -541,10 +611,13 @@ int main(int argc, char **argv)
 		  "log-level=error:frame-threads=1:pools=1:bframes=4:b-pyramid=1:wpp=1:"
 		  "slices=3:scaling-list=default:keyint=16:min-keyint=16:open-gop=1",
 		  V4L2_HEVC_PPS_FLAG_ENTROPY_CODING_SYNC_ENABLED,
-		  V4L2_HEVC_SPS_FLAG_SCALING_LIST_ENABLED },
+		  V4L2_HEVC_SPS_FLAG_SCALING_LIST_ENABLED, 0 },
 		{ "Main 10: weighted prediction, no WPP", 1, 30,
 		  "log-level=error:frame-threads=1:pools=1:bframes=3:weightp=1:weightb=1:wpp=0",
-		  0, 0 },
+		  0, 0, 0 },
+		{ "Main: open GOP, decoding from the second CRA (RASL skipped)", 0, 40,
+		  "log-level=error:frame-threads=1:pools=1:bframes=3:keyint=12:min-keyint=12:"
+		  "open-gop=1:wpp=1", 0, 0, 1 },
 	};
 	size_t i;
 
@@ -560,7 +633,7 @@ int main(int argc, char **argv)
 	}
 	/* Files given: those (the conformance corpus), one by one. */
 	for (i = 1; i < (size_t)argc; i++) {
-		struct stream_config cfg = { argv[i], 0, 0, "", 0, 0 };
+		struct stream_config cfg = { argv[i], 0, 0, "", 0, 0, 0 };
 		struct stream file;
 
 		if (load_file(argv[i], &file)) {
