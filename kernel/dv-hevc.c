@@ -185,8 +185,8 @@ static int dv_hevc_try_ctrl(struct dv_ctx *ctx, struct v4l2_ctrl *ctrl)
 	case V4L2_CID_STATELESS_HEVC_SLICE_PARAMS:
 		return dv_try_hevc_slice_params(ctx, ctrl);
 	case V4L2_CID_STATELESS_HEVC_DECODE_PARAMS:
-		return dv_try_hevc_decode_params(ctx,
-						 ctrl->p_new.p_hevc_decode_params);
+		/* union v4l2_ctrl_ptr has no HEVC decode params member */
+		return dv_try_hevc_decode_params(ctx, ctrl->p_new.p);
 	}
 	return 0;
 }
