@@ -121,6 +121,12 @@ static void test_refused_hevc(int fd)
 	slices[1].slice_act_y_qp_offset = 0;
 	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices)) == 0,
 	      "two HEVC slice parameters accepted");
+	{
+		uint32_t offsets[3] = { 1200, 70000, 3 };
+
+		check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS, offsets,
+			       sizeof(offsets)) == 0, "three HEVC entry point offsets accepted");
+	}
 	check(set_menu(fd, V4L2_CID_STATELESS_HEVC_DECODE_MODE,
 		       V4L2_STATELESS_HEVC_DECODE_MODE_SLICE_BASED) == EINVAL,
 	      "HEVC slice-based decode mode refused with EINVAL");
