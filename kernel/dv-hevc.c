@@ -53,8 +53,10 @@ static const struct v4l2_ctrl_config dv_hevc_ctrls[] = {
 	  .dims = { DV_HEVC_MAX_SLICES } },
 	{ .id = V4L2_CID_STATELESS_HEVC_SCALING_MATRIX },
 	{ .id = V4L2_CID_STATELESS_HEVC_DECODE_PARAMS, .ops = &dv_ctrl_ops },
-	/* A U32 array: its range is ours to give (v4l2_ctrl_fill() leaves
-	 * it), or every offset but 0 would be out of range. */
+	/*
+	 * A U32 array: its range is ours to give (v4l2_ctrl_fill() leaves
+	 * it), or every offset but 0 would be out of range.
+	 */
 	{ .id = V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS,
 	  .flags = V4L2_CTRL_FLAG_DYNAMIC_ARRAY,
 	  .dims = { DV_HEVC_MAX_ENTRY_POINTS }, .max = U32_MAX, .step = 1 },
