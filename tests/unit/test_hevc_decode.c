@@ -43,6 +43,10 @@ struct stream_config {
 	/* Start decoding at the second CRA picture: its RASL pictures are
 	 * skipped by the decoder, and their requests get a grey picture. */
 	int start_at_cra;
+	/* Drop the first reference picture (TRAIL_R) after this many
+	 * packets: the pictures that name it make the decoder allocate a
+	 * stand-in after their own picture (0: drop nothing). */
+	size_t drop_ref_after;
 };
 
 struct packet {
@@ -473,6 +477,16 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 	}
 	if (cfg->start_at_cra)
 		start_at_second_cra(&s);
+	for (i = cfg->drop_ref_after; cfg->drop_ref_after && i < s.count; i++) {
+		if (first_nal_type(&s.packets[i]) != 1)
+			continue;
+		fprintf(stderr, "%s: dropping packet %zu (pts %lld)\n", cfg->name, i,
+			(long long)s.packets[i].pts);
+		free(s.packets[i].data);
+		memmove(&s.packets[i], &s.packets[i + 1], (s.count - i - 1) * sizeof(s.packets[0]));
+		s.count--;
+		break;
+	}
 	/* The coded size, from the first packet's SPS. */
 	if (make_request(&cl, &s.packets[0], &req)) {
 		CHECK(0, "%s: no slice in the first packet", cfg->name);
@@ -496,7 +510,8 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 			break;
 		rasl += type == 8 || type == 9;
 	}
-	CHECK(refs + (int)rasl == (int)s.count, "%s: reference decode gave %d frames, %u RASL",
+	CHECK(refs + (int)rasl == (int)s.count || cfg->drop_ref_after,
+	      "%s: reference decode gave %d frames, %u RASL",
 	      cfg->name, refs, rasl);
 	CHECK(!cfg->start_at_cra || rasl > 0, "%s: no RASL picture", cfg->name);
 
@@ -611,13 +626,16 @@ int main(int argc, char **argv)
 		  "log-level=error:frame-threads=1:pools=1:bframes=4:b-pyramid=1:wpp=1:"
 		  "slices=3:scaling-list=default:keyint=16:min-keyint=16:open-gop=1",
 		  V4L2_HEVC_PPS_FLAG_ENTROPY_CODING_SYNC_ENABLED,
-		  V4L2_HEVC_SPS_FLAG_SCALING_LIST_ENABLED, 0 },
+		  V4L2_HEVC_SPS_FLAG_SCALING_LIST_ENABLED, 0, 0 },
 		{ "Main 10: weighted prediction, no WPP", 1, 30,
 		  "log-level=error:frame-threads=1:pools=1:bframes=3:weightp=1:weightb=1:wpp=0",
-		  0, 0, 0 },
+		  0, 0, 0, 0 },
 		{ "Main: open GOP, decoding from the second CRA (RASL skipped)", 0, 40,
 		  "log-level=error:frame-threads=1:pools=1:bframes=3:keyint=12:min-keyint=12:"
-		  "open-gop=1:wpp=1", 0, 0, 1 },
+		  "open-gop=1:wpp=1", 0, 0, 1, 0 },
+		{ "Main: a reference picture lost", 0, 30,
+		  "log-level=error:frame-threads=1:pools=1:bframes=3:b-pyramid=1:keyint=30:wpp=0",
+		  0, 0, 0, 5 },
 	};
 	size_t i;
 
@@ -633,7 +651,7 @@ int main(int argc, char **argv)
 	}
 	/* Files given: those (the conformance corpus), one by one. */
 	for (i = 1; i < (size_t)argc; i++) {
-		struct stream_config cfg = { argv[i], 0, 0, "", 0, 0, 0 };
+		struct stream_config cfg = { argv[i], 0, 0, "", 0, 0, 0, 0 };
 		struct stream file;
 
 		if (load_file(argv[i], &file)) {
