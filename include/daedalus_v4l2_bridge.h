@@ -21,6 +21,7 @@
 #define DV_CODEC_ID_H264	1
 #define DV_CODEC_ID_VP9		2
 #define DV_CODEC_ID_AV1		3
+#define DV_CODEC_ID_HEVC	4
 #define DV_CODEC_ID_VP8		5
 #define DV_CODEC_ID_MPEG2	6
 

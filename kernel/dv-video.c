@@ -25,6 +25,7 @@ const struct dv_codec *const dv_codecs[] = {
 	&dv_av1_codec,
 	&dv_vp8_codec,
 	&dv_mpeg2_codec,
+	&dv_hevc_codec,
 	NULL
 };
 

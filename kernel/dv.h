@@ -412,6 +412,8 @@ extern const struct dv_codec dv_av1_codec;
 extern const struct dv_codec dv_vp8_codec;
 /* dv-mpeg2.c */
 extern const struct dv_codec dv_mpeg2_codec;
+/* dv-hevc.c */
+extern const struct dv_codec dv_hevc_codec;
 
 /* dv-job.c */
 extern const struct v4l2_m2m_ops dv_m2m_ops;

@@ -28,7 +28,7 @@ done
 
 VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
 	conformance-vp9 conformance-av1 conformance-vp8 conformance-mpeg2
-	daemon-lifecycle)
+	conformance-hevc daemon-lifecycle)
 # The slow fault, load and hostile tests drive the same kernel paths on
 # every kernel: the first kernel only, so that a CI run stays inside its
 # time. bench: tools/bench.sh's guest part at its tiny size, to keep it
@@ -92,9 +92,10 @@ DAEDALUS_CORPUS_VP9=$(corpus vp9) || record "FAIL build/corpus-vp9"
 DAEDALUS_CORPUS_AV1=$(corpus av1) || record "FAIL build/corpus-av1"
 DAEDALUS_CORPUS_VP8=$(corpus vp8) || record "FAIL build/corpus-vp8"
 DAEDALUS_CORPUS_MPEG2=$(corpus mpeg2) || record "FAIL build/corpus-mpeg2"
+DAEDALUS_CORPUS_HEVC=$(corpus hevc) || record "FAIL build/corpus-hevc"
 DAEDALUS_CORPUS_DEMO=$(corpus demo) || record "FAIL build/corpus-demo"
 export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1 DAEDALUS_CORPUS_VP8
-export DAEDALUS_CORPUS_MPEG2 DAEDALUS_CORPUS_DEMO
+export DAEDALUS_CORPUS_MPEG2 DAEDALUS_CORPUS_HEVC DAEDALUS_CORPUS_DEMO
 
 # Every conformance clip is decoded once per run, on one of the kernels:
 # kernel I of N decodes clips I, I+N, I+2N... (the kernel paths are the
@@ -108,7 +109,7 @@ for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" --sample $sample "${tests[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
 	# One line per clip, from the runners' tables.
-	for codec in h264 vp9 av1 vp8 mpeg2; do
+	for codec in h264 vp9 av1 vp8 mpeg2 hevc; do
 		table=$top/build/vm/$k/conformance-$codec.log
 		[ -f "$table" ] || continue
 		awk -v k="$k" -v c="$codec" '$1 != "clip" && NF >= 6 {

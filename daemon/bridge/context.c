@@ -117,7 +117,8 @@ static const struct dv_backend *dv_backend_for(uint32_t codec)
 void dv_backends_warm_up(void)
 {
 	static const uint32_t codecs[] = { DV_CODEC_ID_H264, DV_CODEC_ID_VP9, DV_CODEC_ID_AV1,
-					   DV_CODEC_ID_VP8 };
+					   DV_CODEC_ID_VP8, DV_CODEC_ID_HEVC,
+					   DV_CODEC_ID_MPEG2 };
 
 	/*
 	 * A library's first decoder pays its one-time set-up (static tables,

@@ -282,6 +282,8 @@ static const char *dv_status_codec_name(uint32_t codec)
 		return "vp8";
 	case DV_CODEC_ID_MPEG2:
 		return "mpeg2";
+	case DV_CODEC_ID_HEVC:
+		return "hevc";
 	}
 	return "unknown";
 }

@@ -118,6 +118,70 @@ static void test_refused_vp8(int fd)
 	      "VP8 frame accepted");
 }
 
+static int set_menu(int fd, unsigned int id, int32_t value)
+{
+	struct v4l2_ext_control c = { .id = id, .value = value };
+	struct v4l2_ext_controls cs = { .count = 1, .controls = &c };
+
+	return xioctl(fd, VIDIOC_S_EXT_CTRLS, &cs) ? errno : 0;
+}
+
+/* HEVC: Main and Main 10 4:2:0, frame-based with Annex-B start codes. */
+static void test_refused_hevc(int fd)
+{
+	struct v4l2_ctrl_hevc_sps sps = {
+		.pic_width_in_luma_samples = 352, .pic_height_in_luma_samples = 288,
+		.log2_diff_max_min_luma_coding_block_size = 3, .chroma_format_idc = 1,
+	};
+	struct v4l2_ctrl_hevc_slice_params slices[2];
+	struct v4l2_ctrl_hevc_sps bad;
+
+	check(set_output(fd, V4L2_PIX_FMT_HEVC_SLICE, 352, 288) == 0, "S_FMT OUTPUT HEVC_SLICE");
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &sps, sizeof(sps)) == 0,
+	      "HEVC Main SPS accepted");
+	bad = sps; bad.chroma_format_idc = 2;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "HEVC SPS chroma_format_idc 2 (4:2:2) refused with EINVAL");
+	bad = sps; bad.chroma_format_idc = 3;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "HEVC SPS chroma_format_idc 3 (4:4:4) refused with EINVAL");
+	bad = sps; bad.bit_depth_luma_minus8 = bad.bit_depth_chroma_minus8 = 4;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "HEVC SPS 12-bit refused with EINVAL");
+	bad = sps; bad.bit_depth_luma_minus8 = 2;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
+	      "HEVC SPS 10-bit luma with 8-bit chroma refused with EINVAL");
+	memset(slices, 0, sizeof(slices));
+	slices[1].slice_act_y_qp_offset = 2;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices)) == EINVAL,
+	      "HEVC slice parameters with SCC ACT offsets refused with EINVAL");
+	slices[1].slice_act_y_qp_offset = 0;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices)) == 0,
+	      "two HEVC slice parameters accepted");
+	{
+		uint32_t offsets[3] = { 1200, 70000, 3 };
+
+		check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS, offsets,
+			       sizeof(offsets)) == 0, "three HEVC entry point offsets accepted");
+	}
+	check(set_menu(fd, V4L2_CID_STATELESS_HEVC_DECODE_MODE,
+		       V4L2_STATELESS_HEVC_DECODE_MODE_SLICE_BASED) == EINVAL,
+	      "HEVC slice-based decode mode refused with EINVAL");
+	check(set_menu(fd, V4L2_CID_STATELESS_HEVC_START_CODE,
+		       V4L2_STATELESS_HEVC_START_CODE_NONE) == EINVAL,
+	      "HEVC without start codes refused with EINVAL");
+	check(set_menu(fd, V4L2_CID_STATELESS_HEVC_DECODE_MODE,
+		       V4L2_STATELESS_HEVC_DECODE_MODE_FRAME_BASED) == 0,
+	      "HEVC frame-based decode mode accepted");
+	bad = sps; bad.bit_depth_luma_minus8 = bad.bit_depth_chroma_minus8 = 2;
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == 0,
+	      "HEVC Main 10 SPS accepted");
+	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "Main 10 HEVC CAPTURE is P010");
+	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &sps, sizeof(sps)) == 0,
+	      "HEVC Main SPS accepted again");
+	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_NV12, "Main HEVC CAPTURE is NV12");
+}
+
 static void test_refused_values(int fd)
 {
 	struct v4l2_ctrl_h264_sps sps = valid_h264_sps;
@@ -195,6 +259,7 @@ static void test_refused_values(int fd)
 	      "AV1 10-bit accepted");
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "10-bit AV1 CAPTURE is P010");
 	test_refused_vp8(fd);
+	test_refused_hevc(fd);
 }
 
 /* MPEG-2: 4:2:0 Simple and Main profile only, no zero quantiser. */

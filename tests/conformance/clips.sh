@@ -2,12 +2,14 @@
 # clips.sh -- sourced (POSIX sh): what run-corpus.sh and the VM tests need
 # to know about a corpus's clips, written once.
 
-# clip_file CORPUS NAME -- the clip's file: NAME.h264, NAME.m2v, else NAME.ivf.
+# clip_file CORPUS NAME -- the clip's file: NAME.h264, NAME.h265, NAME.m2v, else NAME.ivf.
 clip_file() {
 	if [ -f "$1/$2.h264" ]; then
 		echo "$1/$2.h264"
 	elif [ -f "$1/$2.m2v" ]; then
 		echo "$1/$2.m2v"
+	elif [ -f "$1/$2.h265" ]; then
+		echo "$1/$2.h265"
 	else
 		echo "$1/$2.ivf"
 	fi
@@ -19,6 +21,7 @@ clip_file() {
 clip_pipeline() {
 	case $1 in
 	*.h264) parse=h264parse element=v4l2slh264dec ;;
+	*.h265) parse=h265parse element=v4l2slh265dec ;;
 	*.m2v) parse=mpegvideoparse element=v4l2slmpeg2dec ;;
 	*)
 		# IVF: bytes 8-11 of the file header are the codec's fourcc

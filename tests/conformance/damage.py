@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""damage.py IN OUT SEED -- a hostile client's stream: copy an H.264
-Annex-B stream (.h264), an MPEG-2 video elementary stream (.m2v) or an IVF
-file (VP8, VP9, AV1) with seeded damage inside
+"""damage.py IN OUT SEED -- a hostile client's stream: copy an H.264 or
+HEVC Annex-B stream (.h264, .h265), an MPEG-2 video elementary stream
+(.m2v) or an IVF file (VP8, VP9, AV1) with seeded damage inside
 its pictures: bits flipped in about one picture in three, and some
 pictures cut short. The framing stays intact (start codes and the first
 bytes of each NAL unit; IVF packet headers, sizes rewritten when a packet
@@ -26,7 +26,7 @@ def damage(rng, payload, keep):
     return bytes(out)
 
 
-def damage_h264(rng, data):
+def damage_h264(rng, data, hevc=False):
     starts = []
     i = data.find(b"\x00\x00\x01")
     while i >= 0:
@@ -38,7 +38,12 @@ def damage_h264(rng, data):
         nal = data[s:e]
         # Slices only (types 1 and 5): damaged SPS/PPS would just stop
         # the parser. Keep the NAL header and the first slice header bytes.
-        if nal and nal[0] & 0x1f in (1, 5):
+        if hevc and len(nal) > 1 and ((nal[0] >> 1) & 0x3f) <= 21 and \
+                ((nal[0] >> 1) & 0x3f) not in range(10, 16):
+            # HEVC slices (types 0-9, 16-21): keep the two-byte NAL
+            # header and the first slice header bytes.
+            nal = damage(rng, nal, 4)
+        elif not hevc and nal and nal[0] & 0x1f in (1, 5):
             nal = damage(rng, nal, 3)
         out += b"\x00\x00\x01" + nal
     return bytes(out)
@@ -90,7 +95,7 @@ def main():
     elif data[:4] == b"\x00\x00\x01\xb3":
         out = damage_mpeg2(rng, data)
     else:
-        out = damage_h264(rng, data)
+        out = damage_h264(rng, data, sys.argv[1].endswith(".h265"))
     with open(sys.argv[2], "wb") as f:
         f.write(out)
     return 0

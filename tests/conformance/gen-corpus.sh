@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gen-corpus.sh [h264|vp9|av1|vp8|demo] -- build (or find in the cache) a conformance
+# gen-corpus.sh [h264|vp9|av1|vp8|mpeg2|hevc|demo] -- build (or find in the cache) a conformance
 # corpus (H.264 by default) and print its directory. Host side, as root (it
 # chroots into the guest root to use the guest's FFmpeg, libx264, libvpx,
 # libaom, SVT-AV1, rav1e and dav1d: the same encoders, the same software
@@ -20,10 +20,11 @@ h264) maker=make-corpus.sh min=20 extra=$here/custom.cqm ;;
 vp9) maker=make-corpus-vp9.sh min=15 extra='' ;;
 vp8) maker=make-corpus-vp8.sh min=10 extra='' ;;
 av1) maker=make-corpus-av1.sh min=15 extra='' ;;
+hevc) maker=make-corpus-hevc.sh min=10 extra='' ;;
 mpeg2) maker=make-corpus-mpeg2.sh min=10 extra='' ;;
 # the clips tools/demo.sh decodes, one per codec
 demo) maker=make-corpus-demo.sh min=3 extra='' ;;
-*) die "usage: gen-corpus.sh [h264|vp9|av1|vp8|mpeg2|demo]" ;;
+*) die "usage: gen-corpus.sh [h264|vp9|av1|vp8|mpeg2|hevc|demo]" ;;
 esac
 [ "$(id -u)" = 0 ] || die "gen-corpus.sh needs root (chroot, mount namespace)"
 root=$("$DAEDALUS_TOP/tools/vm/build-root.sh")

@@ -7,8 +7,9 @@
 #   PASS 6.12/compliance
 #   FAIL 6.12/kernel-log
 # Results and the whole console log are left in build/vm/VER/. The corpora
-# named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9 and
-# DAEDALUS_CORPUS_AV1 (and DAEDALUS_CORPUS_VP8) are copied in.
+# named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9, DAEDALUS_CORPUS_AV1,
+# DAEDALUS_CORPUS_VP8, DAEDALUS_CORPUS_MPEG2 and DAEDALUS_CORPUS_HEVC are
+# copied in.
 # Exit code: 0 if everything passed.
 source "$(dirname "$0")/lib.sh"
 
@@ -74,6 +75,7 @@ if [ -n "${DAEDALUS_DEMO_FILE:-}" ]; then
 fi
 copy_corpus "${DAEDALUS_CORPUS_VP8:-}" corpus-vp8
 copy_corpus "${DAEDALUS_CORPUS_MPEG2:-}" corpus-mpeg2
+copy_corpus "${DAEDALUS_CORPUS_HEVC:-}" corpus-hevc
 
 cat >"$run/env" <<ENV
 TESTS="$*"
@@ -86,6 +88,7 @@ CORPUS_AV1=/mnt/run/corpus-av1
 CORPUS_DEMO=/mnt/run/corpus-demo
 CORPUS_VP8=/mnt/run/corpus-vp8
 CORPUS_MPEG2=/mnt/run/corpus-mpeg2
+CORPUS_HEVC=/mnt/run/corpus-hevc
 SAMPLE=$sample
 SAMPLE_OFFSET=$sample_offset
 FULL=${DAEDALUS_FULL:-0}

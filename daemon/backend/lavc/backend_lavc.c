@@ -27,6 +27,7 @@
 #include "rebuild/ctrl_records.h"
 #include "rebuild/h264/h264_access_unit.h"
 #include "rebuild/mpeg2/mpeg2_rebuild.h"
+#include "rebuild/hevc/hevc_access_unit.h"
 #include "backend/lavc/lavc_loader.h"
 #include "util/log.h"
 #include "output/pixel_out.h"
@@ -93,6 +94,10 @@ struct dv_decoder {
 	/* The last picture allocated, and our reference keeping it alive. */
 	AVBufferRef *last_ref;
 	struct dv_lavc_picture *last_pic;
+	/* The first picture the current packet allocated (HEVC: its own;
+	 * what follows are stand-ins for missing references). */
+	AVBufferRef *first_ref;
+	struct dv_lavc_picture *first_pic;
 	unsigned int allocs;		/* pictures allocated by this packet */
 	int threads;			/* taken from the budget (threads.c) */
 	union {
@@ -108,6 +113,11 @@ struct dv_decoder {
 			int warned;		/* of references, this stream */
 		} vp8;
 		struct dv_mpeg2_state mpeg2;
+			struct dv_hevc_au_state au;
+			struct dv_hevc_au_info info;	/* of the current job */
+			/* a mid-grey picture for skipped RASL requests */
+			struct dv_lavc_picture grey;
+		} hevc;
 	} state;
 };
 
@@ -334,6 +344,90 @@ static void dv_lavc_mpeg2_forget(struct dv_decoder *dec)
 	dv_mpeg2_forget(&dec->state.mpeg2);
 }
 
+/*
+ * HEVC: the access unit is rebuilt (rebuild/hevc/). libavcodec allocates
+ * the current picture first (ff_hevc_set_new_ref), then any stand-in for a
+ * reference it lacks: the packet's first allocation is its picture. A RASL
+ * picture libavcodec skips (it follows a CRA that starts decoding, and the
+ * client sent it all the same) allocates nothing; its request still gets a
+ * CAPTURE buffer, mid-grey, as libavcodec fills a missing reference.
+ */
+static int dv_lavc_hevc_packet(struct dv_decoder *dec,
+			       const struct dv_decode_job *job,
+			       int *may_continue)
+{
+	*may_continue = 0;
+	return dv_hevc_au_build(&dec->state.hevc.au, job->ctrls, job->ctrls_size,
+				job->bitstream, job->bitstream_size,
+				&dec->packet, &dec->state.hevc.info);
+}
+
+static void dv_lavc_hevc_forget(struct dv_decoder *dec)
+{
+	dv_hevc_au_forget(&dec->state.hevc.au);
+	free(dec->state.hevc.grey.mem);
+	memset(&dec->state.hevc.grey, 0, sizeof(dec->state.hevc.grey));
+}
+
+static int dv_lavc_hevc_grey(struct dv_decoder *dec, struct dv_lavc_picture **pic)
+{
+	const struct dv_hevc_au_info *info = &dec->state.hevc.info;
+	struct dv_lavc_picture *grey = &dec->state.hevc.grey;
+	const size_t bps = info->bit_depth > 8 ? 2 : 1;
+	const size_t luma = (size_t)info->width * info->height;
+	const size_t chroma = (size_t)((info->width + 1) / 2) * ((info->height + 1) / 2);
+	size_t i;
+
+	if (!grey->mem || grey->yuv.width != info->width ||
+	    grey->yuv.height != info->height ||
+	    grey->yuv.bit_depth != info->bit_depth) {
+		uint8_t *mem = malloc((luma + 2 * chroma) * bps);
+
+		if (!mem)
+			return -ENOMEM;
+		free(grey->mem);
+		grey->mem = mem;
+		for (i = 0; i < luma + 2 * chroma; i++) {
+			if (bps == 1) {
+				mem[i] = 128;
+			} else {
+				uint16_t v = 512;
+
+				memcpy(mem + 2 * i, &v, sizeof(v));
+			}
+		}
+		grey->yuv.plane[0] = mem;
+		grey->yuv.plane[1] = mem + luma * bps;
+		grey->yuv.plane[2] = mem + (luma + chroma) * bps;
+		grey->yuv.linesize[0] = (ptrdiff_t)(info->width * bps);
+		grey->yuv.linesize[1] = (ptrdiff_t)((info->width + 1) / 2 * bps);
+		grey->yuv.linesize[2] = grey->yuv.linesize[1];
+		grey->yuv.width = info->width;
+		grey->yuv.height = info->height;
+		grey->yuv.bit_depth = info->bit_depth;
+	}
+	*pic = grey;
+	return 0;
+}
+
+static int dv_lavc_hevc_picture(struct dv_decoder *dec,
+				struct dv_lavc_picture **pic)
+{
+	if (dec->first_pic && dec->first_pic->seq == dec->packet_seq) {
+		if (dec->allocs > 1)
+			dv_dbg("lavc: HEVC packet %llu allocated %u pictures (stand-ins for missing references); the first is its own",
+			       (unsigned long long)dec->packet_seq, dec->allocs);
+		*pic = dec->first_pic;
+		return 0;
+	}
+	if (dec->state.hevc.info.rasl) {
+		dv_dbg("lavc: HEVC packet %llu is a RASL picture the decoder skips",
+		       (unsigned long long)dec->packet_seq);
+		return dv_lavc_hevc_grey(dec, pic);
+	}
+	return -EIO;
+}
+
 static const struct dv_lavc_codec dv_lavc_codecs[] = {
 	{ DV_CODEC_ID_H264, "h264", dv_lavc_h264_packet, dv_lavc_h264_forget,
 	  NULL },
@@ -343,6 +437,8 @@ static const struct dv_lavc_codec dv_lavc_codecs[] = {
 	  dv_lavc_vp8_picture },
 	{ DV_CODEC_ID_MPEG2, "mpeg2video", dv_lavc_mpeg2_packet,
 	  dv_lavc_mpeg2_forget, NULL },
+	{ DV_CODEC_ID_HEVC, "hevc", dv_lavc_hevc_packet, dv_lavc_hevc_forget,
+	  dv_lavc_hevc_picture },
 };
 
 static const struct dv_lavc_codec *dv_lavc_codec_find(uint32_t codec)
@@ -465,6 +561,11 @@ static int dv_lavc_get_buffer2(AVCodecContext *avctx, AVFrame *frame,
 	lavc->av_buffer_unref(&dec->last_ref);
 	dec->last_ref = lavc->av_buffer_ref(frame->buf[0]);
 	dec->last_pic = dec->last_ref ? pic : NULL;
+	if (!dec->allocs) {
+		lavc->av_buffer_unref(&dec->first_ref);
+		dec->first_ref = lavc->av_buffer_ref(frame->buf[0]);
+		dec->first_pic = dec->first_ref ? pic : NULL;
+	}
 	dec->allocs++;
 	return dec->last_ref ? 0 : AVERROR(ENOMEM);
 }
@@ -473,6 +574,8 @@ static void dv_lavc_drop_last(struct dv_decoder *dec)
 {
 	dec->lavc->av_buffer_unref(&dec->last_ref);
 	dec->last_pic = NULL;
+	dec->lavc->av_buffer_unref(&dec->first_ref);
+	dec->first_pic = NULL;
 }
 
 static int dv_lavc_backend_load(void)
