@@ -42,11 +42,25 @@
 #define DV_DAV1D_THREADS	2
 #define DV_DAV1D_HDR_MAX	4096
 
+/* A frame decoded without being stored (DV_AV1_MAP_DEFER), to be decoded
+ * again into the decoder slot the next request's references say. */
+struct dv_dav1d_deferred {
+	int active;
+	uint64_t ts;
+	struct v4l2_ctrl_av1_sequence seq;
+	struct v4l2_ctrl_av1_frame frame;	/* in decoder slots */
+	struct v4l2_ctrl_av1_film_grain grain;
+	int has_grain;
+	struct dv_bytebuf tu;	/* headers written again, then the tile group */
+};
+
 struct dv_decoder {
 	const struct dv_dav1d *d;
 	Dav1dContext *c;
 	struct dv_av1_refs refs;
 	struct dv_bytebuf tu;
+	size_t tile_group_offset;	/* in tu */
+	struct dv_dav1d_deferred deferred;
 	uint64_t seq;		/* requests decoded */
 	struct v4l2_ctrl_av1_tile_group_entry entries[V4L2_AV1_MAX_TILE_COUNT];
 };
@@ -72,6 +86,7 @@ static void dv_dav1d_destroy(struct dv_decoder *dec)
 	if (dec->c)
 		dec->d->dav1d_close(&dec->c);
 	dv_bytebuf_free(&dec->tu);
+	dv_bytebuf_free(&dec->deferred.tu);
 	free(dec);
 }
 
@@ -89,6 +104,7 @@ static struct dv_decoder *dv_dav1d_create(uint32_t codec)
 		return NULL;
 	dec->d = d;
 	dv_bytebuf_init(&dec->tu, 0);
+	dv_bytebuf_init(&dec->deferred.tu, 0);
 	dv_av1_refs_reset(&dec->refs);
 	d->dav1d_default_settings(&s);
 	s.n_threads = DV_DAV1D_THREADS;
@@ -110,12 +126,14 @@ static void dv_dav1d_reset(struct dv_decoder *dec)
 {
 	dec->d->dav1d_flush(dec->c);
 	dv_av1_refs_reset(&dec->refs);
+	dec->deferred.active = 0;
 }
 
 /* A request's controls. */
 struct dv_dav1d_ctrls {
 	struct v4l2_ctrl_av1_sequence seq;
-	struct v4l2_ctrl_av1_frame frame;
+	struct v4l2_ctrl_av1_frame client;	/* as the client sent it */
+	struct v4l2_ctrl_av1_frame frame;	/* in decoder slots */
 	struct v4l2_ctrl_av1_film_grain grain;
 	const struct v4l2_ctrl_av1_film_grain *grainp;	/* NULL: none sent */
 	size_t n_entries;		/* in dec->entries */
@@ -186,6 +204,7 @@ static int dv_dav1d_build(struct dv_decoder *dec,
 		goto out;
 	}
 	used += i;
+	dec->tile_group_offset = used;
 	ret = dv_av1_write_tile_group(&c->frame, dec->entries, c->n_entries,
 				      job->bitstream, job->bitstream_size,
 				      out + used, n - used, &i);
@@ -282,6 +301,52 @@ static int dv_dav1d_show_existing_key(struct dv_decoder *dec,
 	return 0;
 }
 
+/*
+ * The deferred frame, decoded again now that @next's references say
+ * whether the client kept it: into the decoder slot of a frame the client
+ * no longer names, and its picture dropped.
+ */
+static int dv_dav1d_store_deferred(struct dv_decoder *dec,
+				   const struct v4l2_ctrl_av1_frame *next)
+{
+	struct dv_dav1d_deferred *df = &dec->deferred;
+	const struct v4l2_ctrl_av1_film_grain *grain = df->has_grain ? &df->grain : NULL;
+	size_t tg_size = df->tu.size, used, n, cap;
+	Dav1dPicture pic;
+	uint8_t *out;
+	int ret, slot;
+
+	df->active = 0;
+	slot = dv_av1_refs_deferred_slot(&dec->refs, df->ts, next);
+	if (slot < 0)
+		return 0;
+	df->frame.refresh_frame_flags = (uint8_t)(1u << slot);
+	cap = 2 * DV_DAV1D_HDR_MAX + tg_size;
+	out = malloc(cap);
+	if (!out)
+		return -ENOMEM;
+	ret = dv_av1_write_sequence_header(&df->seq, out, cap, &used);
+	if (!ret)
+		ret = dv_av1_write_frame_header(&df->seq, &df->frame, grain,
+						&dec->refs, out + used,
+						cap - used, &n);
+	if (!ret) {
+		used += n;
+		memcpy(out + used, df->tu.data, tg_size);
+		used += tg_size;
+		ret = dv_dav1d_run(dec, out, used, &pic);
+		if (ret >= 0) {
+			dec->d->dav1d_picture_unref(&pic);
+			dv_av1_refs_update_ts(&dec->refs, &df->frame, df->ts);
+		} else {
+			dv_err("dav1d: storing the frame of request %llu in slot %d failed (%d)",
+			       (unsigned long long)dec->seq, slot, ret);
+		}
+	}
+	free(out);
+	return ret < 0 ? -EIO : 0;
+}
+
 static int dv_dav1d_decode(struct dv_decoder *dec,
 			   const struct dv_decode_job *job, uint32_t *bytesused)
 {
@@ -289,19 +354,38 @@ static int dv_dav1d_decode(struct dv_decoder *dec,
 	struct dv_dav1d_ctrls c;
 	struct dv_yuv420_picture yuv;
 	Dav1dPicture pic;
-	int ret, slot;
+	int ret, slot, defer;
 
 	if (job->fmt->codec != DV_CODEC_ID_AV1)
 		return -EINVAL;
 	ret = dv_dav1d_read_ctrls(dec, job, &c);
 	if (ret)
 		return ret;
+	if (dec->deferred.active && dv_dav1d_store_deferred(dec, &c.frame))
+		goto fail;
 	slot = dv_av1_refs_missed_show_existing(&dec->refs, &c.frame);
 	if (slot >= 0 && dv_dav1d_show_existing_key(dec, &c, (unsigned int)slot))
 		goto fail;
+	c.client = c.frame;
+	defer = dv_av1_refs_map(&dec->refs, &c.client, &c.frame,
+				c.grainp ? &c.grain : NULL) == DV_AV1_MAP_DEFER;
 	ret = dv_dav1d_build(dec, job, &c);
 	if (ret)
 		return ret;
+	if (defer) {
+		struct dv_dav1d_deferred *df = &dec->deferred;
+
+		dv_bytebuf_clear(&df->tu);
+		if (dv_bytebuf_append(&df->tu, dec->tu.data + dec->tile_group_offset,
+				      dec->tu.size - dec->tile_group_offset))
+			return -ENOMEM;
+		df->ts = job->timestamp;
+		df->seq = c.seq;
+		df->frame = c.frame;
+		df->has_grain = c.grainp != NULL;
+		if (c.grainp)
+			df->grain = c.grain;
+	}
 
 	ret = dv_dav1d_run(dec, dec->tu.data, dec->tu.size, &pic);
 	if (ret < 0) {
@@ -309,7 +393,8 @@ static int dv_dav1d_decode(struct dv_decoder *dec,
 		       (unsigned long long)dec->seq, ret);
 		goto fail;
 	}
-	dv_av1_refs_update_ts(&dec->refs, &c.frame, job->timestamp);
+	dv_av1_refs_decoded(&dec->refs, &c.client, &c.frame, job->timestamp);
+	dec->deferred.active = defer;
 	dec->seq++;
 
 	memset(&yuv, 0, sizeof(yuv));
