@@ -76,8 +76,10 @@ int dv_av1_refs_map(struct dv_av1_refs *refs,
 
 	for (i = 0; i < 8; i++) {
 		map[i] = dv_av1_slot_of(refs, client->reference_frame_ts[i], i);
-		if (map[i] >= 0)
-			held |= 1u << map[i];
+		/* One copy of each named frame is enough: the first. */
+		d = dv_av1_slot_of(refs, client->reference_frame_ts[i], 0);
+		if (d >= 0)
+			held |= 1u << d;
 	}
 	if (!dv_av1_frame_is_intra(client)) {
 		for (i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++) {
@@ -127,7 +129,7 @@ int dv_av1_refs_deferred_slot(const struct dv_av1_refs *refs, uint64_t ts,
 			wanted = 1;
 			continue;
 		}
-		d = dv_av1_slot_of(refs, next->reference_frame_ts[i], i);
+		d = dv_av1_slot_of(refs, next->reference_frame_ts[i], 0);
 		if (d >= 0)
 			named |= 1u << d;
 	}
