@@ -17,6 +17,11 @@
  * the picture, before the request's own temporal unit
  * (dv_av1_refs_missed_show_existing).
  *
+ * Which libdav1d slot holds which frame follows the requests'
+ * reference_frame_ts once a client's refresh_frame_flags prove a guess
+ * (libva-v4l2-request: dv_av1_refs_map); a frame whose slot only the next
+ * request tells is decoded again then (dv_dav1d_store_deferred).
+ *
  * Settings for a stateless decoder: max_frame_delay = 1 (the picture is
  * decoded before dav1d_get_picture() returns), output_invisible_frames = 1
  * (a hidden frame's request also gets its picture), film grain applied
