@@ -991,6 +991,10 @@ int main(void)
 	run_libva("libva_altref", "tile-columns=1:num-tile-groups=2", 1);
 	encoder_opts = "usage=realtime:cpu-used=8:aq-mode=3";
 	run_libva("libva_rt_cyclic", "tile-columns=1:num-tile-groups=2", 1);
+	/* aom_1080p's settings, at this size: real-time, 128x128
+	 * superblocks, tiles. */
+	encoder_opts = "usage=realtime:cpu-used=8:crf=40";
+	run_libva("libva_rt_tiles", "tile-columns=1:tile-rows=1:num-tile-groups=2:sb-size=128", 1);
 	encoder_opts = NULL;
 	run_libva("libva_grain", "tile-columns=1:tile-rows=1:num-tile-groups=2:denoise-noise-level=25", 1);
 	run_libva("libva_error_resilient", "tile-columns=1:num-tile-groups=2:error-resilient=1", 1);
