@@ -840,7 +840,7 @@ static int run_libva(const char *name, const char *params, int guess)
 	};
 	uint64_t dpb_ts[8] = { 0 }, seen_ts[MAX_PICS];
 	int n_tus = 0, n_pics = 0, n_seen = 0, n_coded, i, k, ret;
-	int requests = 0, guessed = 0, wrong = 0;
+	int requests = 0, guessed = 0, wrong = 0, sframes = 0;
 	struct dv_decoder *dec;
 	Dav1dContext *ref;
 
@@ -904,6 +904,7 @@ static int run_libva(const char *name, const char *params, int guess)
 		if (grain.flags & V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN)
 			grain.flags |= V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN;
 		shown_key = f->frame_type == DAV1D_FRAME_TYPE_KEY && f->show_frame;
+		sframes += f->frame_type == DAV1D_FRAME_TYPE_SWITCH;
 		truth = fr.refresh_frame_flags;
 		/* The lowest CAPTURE index whose frame no slot holds. */
 		for (index = 0; index < 32; index++) {
@@ -956,8 +957,8 @@ static int run_libva(const char *name, const char *params, int guess)
 			if (truth & (1u << k))
 				dpb_ts[k] = ts;
 	}
-	fprintf(stderr, "%s: %d requests, %d refresh_frame_flags guessed, %d of them wrong\n",
-		name, requests, guessed, wrong);
+	fprintf(stderr, "%s: %d requests (%d switch frames), %d refresh_frame_flags guessed, %d of them wrong\n",
+		name, requests, sframes, guessed, wrong);
 	CHECK(!guess || wrong > 0, "%s: the stream does not exercise the guess", name);
 	dv_backend_dav1d.destroy(dec);
 	for (i = 0; i < n_pics; i++)

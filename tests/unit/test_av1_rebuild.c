@@ -410,6 +410,20 @@ static void check_refs_map(void)
 	CHECK_EQ(dv_av1_refs_deferred_slot(&refs, 9000, &f), -1);
 	CHECK_EQ(dv_av1_refs_deferred_slot(&refs, 9000, &key), -1);
 
+	/* A switch frame refreshes every slot whatever the client guessed;
+	 * its references are mapped. */
+	dv_av1_refs_reset(&refs);
+	dv_av1_refs_decoded(&refs, &key, &key, 1000);
+	f.frame_type = V4L2_AV1_SWITCH_FRAME;
+	f.refresh_frame_flags = 0x80;
+	for (i = 0; i < 8; i++)
+		ts[i] = 1000;
+	set_ts(&f, ts);
+	CHECK_EQ(dv_av1_refs_map(&refs, &f, &dec, NULL), 0);
+	CHECK_EQ(dec.refresh_frame_flags, 0xff);
+	CHECK_EQ(refs.mapped, 1);
+	f.frame_type = V4L2_AV1_INTER_FRAME;
+
 	/* A reused timestamp no longer names the frame left elsewhere. */
 	dv_av1_refs_reset(&refs);
 	dv_av1_refs_update_ts(&refs, &key, 1000);

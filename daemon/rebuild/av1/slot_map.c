@@ -61,6 +61,10 @@ int dv_av1_refs_map(struct dv_av1_refs *refs,
 	unsigned int held = 0, refresh = 0;
 
 	*dec = *client;
+	/* What the syntax says, whatever a client that guesses sent (libva:
+	 * the slots a switch frame does not refer to). */
+	if (dv_av1_refresh_all(client))
+		dec->refresh_frame_flags = 0xff;
 	if (dv_av1_refresh_all(client) && client->frame_type == V4L2_AV1_KEY_FRAME)
 		return 0;	/* refers to nothing, replaces everything */
 	/*
@@ -68,9 +72,10 @@ int dv_av1_refs_map(struct dv_av1_refs *refs,
 	 * every other request names them all.
 	 */
 	if (!refs->mapped && (!dv_av1_claims_hold(refs, client) ||
+			      dec->refresh_frame_flags != client->refresh_frame_flags ||
 			      (client->frame_type == V4L2_AV1_INTRA_ONLY_FRAME &&
 			       client->refresh_frame_flags == 0xff)))
-		refs->mapped = 1;	/* a guess (0xff: one the syntax forbids) */
+		refs->mapped = 1;	/* a guess: one the syntax forbids */
 	if (!refs->mapped)
 		return 0;
 
