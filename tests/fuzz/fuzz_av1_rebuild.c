@@ -77,7 +77,8 @@ struct decoder {
 /*
  * The frame written is the client's but for ref_frame_idx and
  * refresh_frame_flags, which name decoder slots; in trust mode it is the
- * client's; a deferred frame refreshes nothing.
+ * client's (but for a shown key frame's or switch frame's flags, which are
+ * 0xff as the syntax has them); a deferred frame refreshes nothing.
  */
 static void check_map(const struct dv_av1_refs *refs,
 		      const struct v4l2_ctrl_av1_frame *client,
@@ -88,8 +89,13 @@ static void check_map(const struct dv_av1_refs *refs,
 
 	FZ_ASSERT(defer == 0 || defer == DV_AV1_MAP_DEFER, "map returned %d", defer);
 	FZ_ASSERT(!defer || frame->refresh_frame_flags == 0, "a deferred frame refreshes");
-	if (!refs->mapped)
-		FZ_ASSERT(!memcmp(client, frame, sizeof(*frame)), "unmapped frame changed");
+	if (!refs->mapped) {
+		/* but a refresh every slot gets as the syntax has it */
+		a.refresh_frame_flags = b.refresh_frame_flags;
+		FZ_ASSERT(!memcmp(&a, frame, sizeof(*frame)), "unmapped frame changed");
+		FZ_ASSERT(frame->refresh_frame_flags == client->refresh_frame_flags ||
+			  frame->refresh_frame_flags == 0xff, "unmapped refresh changed");
+	}
 	for (i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
 		if (client->ref_frame_idx[i] >= 0 && client->ref_frame_idx[i] < 8)
 			FZ_ASSERT(frame->ref_frame_idx[i] >= 0 && frame->ref_frame_idx[i] < 8,
