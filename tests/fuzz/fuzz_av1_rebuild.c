@@ -6,7 +6,9 @@
  * libdav1d: the SEQUENCE, FRAME, TILE_GROUP_ENTRY and FILM_GRAIN control
  * records and the OUTPUT buffer come from the fuzzer, for up to 4
  * requests in a row, the reference slot state (struct dv_av1_refs)
- * carried from one to the next as after a successful decode.
+ * carried from one to the next as after a successful decode, client slots
+ * mapped onto the decoder's (dv_av1_refs_map) and deferred frames stored
+ * as the backend does.
  *
  * What is checked when a request is rebuilt: the temporal unit is exactly
  * a sequence header, a frame header and a tile group OBU, each with a
@@ -72,11 +74,50 @@ struct decoder {
 	struct v4l2_ctrl_av1_tile_group_entry entries[V4L2_AV1_MAX_TILE_COUNT];
 };
 
-/* dv_dav1d_build(), step for step, into a heap unit *@tu of *@tu_size. */
+/*
+ * The frame written is the client's but for ref_frame_idx and
+ * refresh_frame_flags, which name decoder slots; in trust mode it is the
+ * client's (but for a shown key frame's or switch frame's flags, which are
+ * 0xff as the syntax has them); a deferred frame refreshes nothing.
+ */
+static void check_map(const struct dv_av1_refs *refs,
+		      const struct v4l2_ctrl_av1_frame *client,
+		      const struct v4l2_ctrl_av1_frame *frame, int defer)
+{
+	struct v4l2_ctrl_av1_frame a = *client, b = *frame;
+	int i;
+
+	FZ_ASSERT(defer == 0 || defer == DV_AV1_MAP_DEFER, "map returned %d", defer);
+	FZ_ASSERT(!defer || frame->refresh_frame_flags == 0, "a deferred frame refreshes");
+	if (!refs->mapped) {
+		/* but a refresh every slot gets as the syntax has it */
+		a.refresh_frame_flags = b.refresh_frame_flags;
+		FZ_ASSERT(!memcmp(&a, frame, sizeof(*frame)), "unmapped frame changed");
+		FZ_ASSERT(frame->refresh_frame_flags == client->refresh_frame_flags ||
+			  frame->refresh_frame_flags == 0xff, "unmapped refresh changed");
+	}
+	for (i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
+		if (client->ref_frame_idx[i] >= 0 && client->ref_frame_idx[i] < 8)
+			FZ_ASSERT(frame->ref_frame_idx[i] >= 0 && frame->ref_frame_idx[i] < 8,
+				  "ref_frame_idx %d mapped to %d", client->ref_frame_idx[i],
+				  frame->ref_frame_idx[i]);
+	memset(a.ref_frame_idx, 0, sizeof(a.ref_frame_idx));
+	memset(b.ref_frame_idx, 0, sizeof(b.ref_frame_idx));
+	a.refresh_frame_flags = b.refresh_frame_flags = 0;
+	FZ_ASSERT(!memcmp(&a, &b, sizeof(a)), "map changed more than slots");
+}
+
+/*
+ * dv_dav1d_decode()'s dv_av1_refs_map() and dv_dav1d_build(), step for
+ * step, into a heap unit *@tu of *@tu_size: *@client is the FRAME control
+ * as sent, *@frame the one written (in decoder slots), *@defer what
+ * dv_av1_refs_map returned.
+ */
 static int rebuild(struct decoder *dec, const uint8_t *ctrls, size_t ctrls_size,
 		   const uint8_t *bitstream, size_t bitstream_size,
-		   struct v4l2_ctrl_av1_frame *frame, size_t *n_entries_out,
-		   uint8_t **tu, size_t *tu_size)
+		   struct v4l2_ctrl_av1_frame *client,
+		   struct v4l2_ctrl_av1_frame *frame, int *defer,
+		   size_t *n_entries_out, uint8_t **tu, size_t *tu_size)
 {
 	struct v4l2_ctrl_av1_sequence seq;
 	struct v4l2_ctrl_av1_film_grain grain;
@@ -90,8 +131,8 @@ static int rebuild(struct decoder *dec, const uint8_t *ctrls, size_t ctrls_size,
 				  V4L2_CID_STATELESS_AV1_SEQUENCE, &seq, sizeof(seq));
 	if (!ret)
 		ret = dv_ctrl_records_get(ctrls, ctrls_size,
-					  V4L2_CID_STATELESS_AV1_FRAME, frame,
-					  sizeof(*frame));
+					  V4L2_CID_STATELESS_AV1_FRAME, client,
+					  sizeof(*client));
 	if (!ret)
 		ret = dv_ctrl_records_get_array(ctrls, ctrls_size,
 						V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
@@ -106,6 +147,8 @@ static int rebuild(struct decoder *dec, const uint8_t *ctrls, size_t ctrls_size,
 		grainp = NULL;
 	else if (ret)
 		return ret;
+	*defer = dv_av1_refs_map(&dec->refs, client, frame, grainp ? &grain : NULL);
+	check_map(&dec->refs, client, frame, *defer);
 	for (i = 0; i < n_entries; i++)
 		tiles += dec->entries[i].tile_size;
 	*n_entries_out = n_entries;
@@ -318,7 +361,9 @@ int dv_fuzz_one(const uint8_t *data, size_t size)
 	struct dv_fuzz_in in = { data, size };
 	struct decoder *dec = calloc(1, sizeof(*dec));
 	struct v4l2_ctrl_av1_sequence seq;
-	int accepted = 0, req;
+	struct v4l2_ctrl_av1_frame pending_frame;
+	uint64_t pending_ts = 0;
+	int accepted = 0, req, pending = 0;
 
 	if (!dec)
 		abort();
@@ -327,7 +372,9 @@ int dv_fuzz_one(const uint8_t *data, size_t size)
 	fz_take(&in, &seq, sizeof(seq));
 	for (req = 0; req < MAX_REQUESTS && in.n; req++) {
 		struct v4l2_ctrl_av1_tile_group_entry *entries;
-		struct v4l2_ctrl_av1_frame frame, got;
+		struct v4l2_ctrl_av1_frame frame, got, written;
+		uint64_t ts;
+		int defer = 0;
 		struct v4l2_ctrl_av1_film_grain grain;
 		struct dv_fuzz_blk blk = { 0 };
 		uint8_t flags = fz_u8(&in);
@@ -354,6 +401,8 @@ int dv_fuzz_one(const uint8_t *data, size_t size)
 				memcpy((uint8_t *)&frame + at, &extremes[fz_u8(&in) % 16], 4);
 			}
 		}
+		/* Timestamps that repeat, as libva's do (CAPTURE buffers). */
+		ts = (req & 1) ? frame.reference_frame_ts[req & 7] : (uint64_t)req * 1000 + 1000;
 		if (flags & R_GRAIN)
 			fz_take(&in, &grain, sizeof(grain));
 		if (flags & R_DERIVE_ENTRIES) {
@@ -392,10 +441,22 @@ int dv_fuzz_one(const uint8_t *data, size_t size)
 			fz_blk_add(&blk, V4L2_CID_STATELESS_AV1_FILM_GRAIN, &grain,
 				   sizeof(grain));
 
-		if (flags & R_RESET)		/* dv_dav1d_reset() */
+		if (flags & R_RESET) {		/* dv_dav1d_reset() */
 			dv_av1_refs_reset(&dec->refs);
-		ret = rebuild(dec, blk.buf, blk.size, bs, bs_size, &got,
-			      &got_entries, &tu, &tu_size);
+			pending = 0;
+		}
+		if (pending) {			/* dv_dav1d_store_deferred() */
+			int slot = dv_av1_refs_deferred_slot(&dec->refs, pending_ts, &frame);
+
+			FZ_ASSERT(slot >= -1 && slot < 8, "deferred slot %d", slot);
+			if (slot >= 0) {
+				pending_frame.refresh_frame_flags = (uint8_t)(1u << slot);
+				dv_av1_refs_update_ts(&dec->refs, &pending_frame, pending_ts);
+			}
+			pending = 0;
+		}
+		ret = rebuild(dec, blk.buf, blk.size, bs, bs_size, &got, &written,
+			      &defer, &got_entries, &tu, &tu_size);
 		FZ_ASSERT(ret == 0 || ret == -EINVAL || ret == -ENOSPC ||
 			  ret == -ENOMEM, "returned %d", ret);
 		if (!ret) {
@@ -403,10 +464,14 @@ int dv_fuzz_one(const uint8_t *data, size_t size)
 			check_tu(&seq, &frame, dec->entries, got_entries, bs, tu, tu_size);
 			accepted = 1;
 			/* As after dav1d decoded it, or failed to. */
-			if (flags & R_DECODE_FAILS)
+			if (flags & R_DECODE_FAILS) {
 				dv_av1_refs_reset(&dec->refs);
-			else
-				dv_av1_refs_update(&dec->refs, &frame);
+			} else {
+				dv_av1_refs_decoded(&dec->refs, &frame, &written, ts);
+				pending = defer;
+				pending_ts = ts;
+				pending_frame = written;
+			}
 		}
 		free(tu);
 		free(entries);

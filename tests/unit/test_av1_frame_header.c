@@ -42,6 +42,10 @@ DV_TEST_DEFINE_FAILURES;
 
 struct tu { uint8_t *data; size_t size; };
 
+/* libavcodec options of the encoder (key=value:...) for the next encode(),
+ * as the corpus (tests/conformance/make-corpus-av1.sh) passes them. */
+static const char *encoder_opts;
+
 static int encode(struct tu *tus, int *n_tus, const char *params)
 {
 	const AVCodec *codec = avcodec_find_encoder_by_name("libaom-av1");
@@ -61,6 +65,9 @@ static int encode(struct tu *tus, int *n_tus, const char *params)
 	enc->thread_count = 1;
 	av_opt_set(enc->priv_data, "cpu-used", "8", 0);
 	av_opt_set(enc->priv_data, "aom-params", params, 0);
+	if (encoder_opts &&
+	    av_opt_set_from_string(enc->priv_data, encoder_opts, NULL, "=", ":") < 0)
+		return 1;
 	if (avcodec_open2(enc, codec, NULL) < 0)
 		return 1;
 	frame = av_frame_alloc();
@@ -251,7 +258,7 @@ static int same_pixels(const Dav1dPicture *a, const Dav1dPicture *b)
 	return 1;
 }
 
-static Dav1dContext *open_dav1d(void)
+static Dav1dContext *open_dav1d_grain(int apply_grain)
 {
 	Dav1dSettings s;
 	Dav1dContext *c = NULL;
@@ -260,9 +267,14 @@ static Dav1dContext *open_dav1d(void)
 	s.n_threads = 1;
 	s.max_frame_delay = 1;
 	s.output_invisible_frames = 1;
-	s.apply_grain = 0;
+	s.apply_grain = apply_grain;
 	s.logger.callback = dav1d_log_cb;
 	return dav1d_open(&c, &s) ? NULL : c;
+}
+
+static Dav1dContext *open_dav1d(void)
+{
+	return open_dav1d_grain(0);
 }
 
 static void to_seq(const Dav1dSequenceHeader *s, struct v4l2_ctrl_av1_sequence *v)
@@ -869,6 +881,165 @@ static int run_hidden_key(const char *name, const char *params, int own_ts,
 	return 0;
 }
 
+/*
+ * The same backend driven as libva-v4l2-request 1.2 under FFmpeg's
+ * vaapi_av1 drives it. VA-API carries no refresh_frame_flags: the driver
+ * learns them from the next frame's ref_frame_map, but FFmpeg reads each
+ * shown picture before it sends the next frame, and the driver then
+ * submits the frame with a guess (all slots for an intra frame, the slots
+ * it does not refer to for an inter frame); only hidden frames get their
+ * true flags. reference_frame_ts are true (FFmpeg's DPB), all 0 for a
+ * shown key frame (FFmpeg names no reference there), and name frames by
+ * CAPTURE buffer, {0, index + 1} as nanoseconds: an index comes back as
+ * soon as no slot holds its frame. Film grain parameters come resolved,
+ * flagged update_grain.
+ */
+static int run_libva(const char *name, const char *params, int guess)
+{
+	static struct tu tus[FRAMES * 2];
+	static struct coded_frame coded[MAX_PICS];
+	static struct v4l2_ctrl_av1_tile_group_entry e[64];
+	static uint8_t tiles[1 << 20], cap[W * H * 3 / 2];
+	static struct dv_ctrl_builder blk;
+	Dav1dPicture pics[MAX_PICS];
+	const Dav1dFrameHeader *seen[MAX_PICS];
+	const struct dv_format fmt = {
+		.codec = DV_CODEC_ID_AV1, .bit_depth = 8, .coded_width = W,
+		.coded_height = H, .capture_fourcc = V4L2_PIX_FMT_NV12,
+		.capture_width = W, .capture_height = H, .bytesperline = W,
+		.sizeimage = W * H * 3 / 2,
+	};
+	uint64_t dpb_ts[8] = { 0 }, seen_ts[MAX_PICS];
+	int n_tus = 0, n_pics = 0, n_seen = 0, n_coded, i, k, ret;
+	int requests = 0, guessed = 0, wrong = 0, sframes = 0;
+	struct dv_decoder *dec;
+	Dav1dContext *ref;
+
+	ret = encode(tus, &n_tus, params);
+	if (ret)
+		return ret;
+	ref = open_dav1d_grain(1);	/* the backend applies grain */
+	CHECK(ref != NULL, "dav1d_open");
+	if (!ref)
+		return 1;
+	for (i = 0; i < n_tus; i++) {
+		Dav1dData data;
+
+		memcpy(dav1d_data_create(&data, tus[i].size), tus[i].data, tus[i].size);
+		while (data.sz) {
+			ret = dav1d_send_data(ref, &data);
+			if (ret && ret != DAV1D_ERR(EAGAIN))
+				break;
+			while (n_pics < MAX_PICS &&
+			       dav1d_get_picture(ref, &pics[n_pics]) == 0)
+				n_pics++;
+		}
+		while (n_pics < MAX_PICS && dav1d_get_picture(ref, &pics[n_pics]) == 0)
+			n_pics++;
+	}
+	n_coded = split_frames(tus, n_tus, coded, MAX_PICS);
+	CHECK(n_coded > 0, "%s: no coded frames", name);
+	CHECK(dv_backend_dav1d.load() == 0, "libdav1d");
+	dec = dv_backend_dav1d.create(DV_CODEC_ID_AV1);
+	CHECK(dec != NULL, "%s: dv_backend_dav1d.create", name);
+	if (!dec || n_coded <= 0)
+		return 1;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < n_pics; i++) {
+		const Dav1dFrameHeader *f = pics[i].frame_hdr;
+		struct v4l2_ctrl_av1_sequence seq;
+		struct v4l2_ctrl_av1_frame fr;
+		struct v4l2_ctrl_av1_film_grain grain;
+		struct dv_decode_job job;
+		uint32_t bytesused = 0;
+		uint64_t ts = 0;
+		unsigned int truth, referenced = 0, index;
+		size_t t, nt;
+		int dup = 0, shown_key;
+
+		for (k = 0; k < n_seen; k++)
+			if (seen[k] == f)
+				dup = k + 1;
+		if (dup) {
+			/* show_existing_frame: no request; a key frame
+			 * refreshes every slot (FFmpeg's DPB too). */
+			if (f->frame_type == DAV1D_FRAME_TYPE_KEY)
+				for (k = 0; k < 8; k++)
+					dpb_ts[k] = seen_ts[dup - 1];
+			continue;
+		}
+		seen[n_seen++] = f;
+		to_seq(pics[i].seq_hdr, &seq);
+		to_frame(pics[i].seq_hdr, f, &fr, &grain);
+		if (grain.flags & V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN)
+			grain.flags |= V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN;
+		shown_key = f->frame_type == DAV1D_FRAME_TYPE_KEY && f->show_frame;
+		sframes += f->frame_type == DAV1D_FRAME_TYPE_SWITCH;
+		truth = fr.refresh_frame_flags;
+		/* The lowest CAPTURE index whose frame no slot holds. */
+		for (index = 0; index < 32; index++) {
+			ts = (uint64_t)(index + 1) * 1000;
+			for (k = 0; k < 8 && (shown_key || dpb_ts[k] != ts); k++)
+				;
+			if (k == 8)
+				break;
+		}
+		for (k = 0; k < 8; k++)
+			fr.reference_frame_ts[k] = shown_key ? 0 : dpb_ts[k];
+		if (f->show_frame && guess) {
+			if (f->frame_type == DAV1D_FRAME_TYPE_KEY ||
+			    f->frame_type == DAV1D_FRAME_TYPE_INTRA) {
+				fr.refresh_frame_flags = 0xff;
+			} else {
+				for (k = 0; k < 7; k++)
+					referenced |= 1u << (fr.ref_frame_idx[k] & 7);
+				fr.refresh_frame_flags = (uint8_t)~referenced;
+			}
+			guessed++;
+			wrong += fr.refresh_frame_flags != truth;
+		}
+		ret = locate_tiles(f, &coded[n_seen - 1], tiles, sizeof(tiles), e, &nt, &t);
+		CHECK(ret == 0, "%s: frame %d: tiles not found", name, i);
+		if (ret)
+			break;
+		dv_ctrl_builder_init(&blk);
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_SEQUENCE, &seq, sizeof(seq));
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_FRAME, &fr, sizeof(fr));
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY,
+				    e, (uint32_t)(nt * sizeof(e[0])));
+		dv_ctrl_builder_add(&blk, V4L2_CID_STATELESS_AV1_FILM_GRAIN,
+				    &grain, sizeof(grain));
+		memset(cap, 0, sizeof(cap));
+		job = (struct dv_decode_job){
+			.fmt = &fmt, .ctrls = blk.buf, .ctrls_size = blk.size,
+			.bitstream = tiles, .bitstream_size = t,
+			.capture = cap, .capture_size = sizeof(cap),
+			.timestamp = ts,
+		};
+		ret = dv_backend_dav1d.decode(dec, &job, &bytesused);
+		CHECK(ret == 0, "%s: frame %d: decode %d", name, i, ret);
+		CHECK(ret || same_nv12(&pics[i], cap),
+		      "%s: picture %d (request %d) differs from the reference decode",
+		      name, i, requests);
+		requests++;
+		seen_ts[n_seen - 1] = ts;
+		for (k = 0; k < 8; k++)
+			if (truth & (1u << k))
+				dpb_ts[k] = ts;
+	}
+	fprintf(stderr, "%s: %d requests (%d switch frames), %d refresh_frame_flags guessed, %d of them wrong\n",
+		name, requests, sframes, guessed, wrong);
+	CHECK(!guess || wrong > 0, "%s: the stream does not exercise the guess", name);
+	dv_backend_dav1d.destroy(dec);
+	for (i = 0; i < n_pics; i++)
+		dav1d_picture_unref(&pics[i]);
+	for (i = 0; i < n_tus; i++)
+		free(tus[i].data);
+	dav1d_close(&ref);
+	return 0;
+}
+
 int main(void)
 {
 	int ret;
@@ -885,5 +1056,21 @@ int main(void)
 	run_hidden_key("hidden_key_own_ts", "tile-columns=1:num-tile-groups=2", 1, 1);
 	/* Frame threads fed by queued requests: same pictures, in order. */
 	run_hidden_key("hidden_key_queued", "tile-columns=1:num-tile-groups=2", 0, 4);
+	/* As libva-v4l2-request drives the device; the corpus' encoder
+	 * settings (make-corpus-av1.sh aom_altref, aom_rt_cyclic). The
+	 * real-time stream fills all eight slots and has frames no slot
+	 * keeps: a guessed refresh_frame_flags loses a reference there. */
+	run_libva("libva", "tile-columns=1:num-tile-groups=2", 1);
+	encoder_opts = "cpu-used=6:crf=32:lag-in-frames=35:auto-alt-ref=1:arnr-max-frames=7:arnr-strength=5";
+	run_libva("libva_altref", "tile-columns=1:num-tile-groups=2", 1);
+	encoder_opts = "usage=realtime:cpu-used=8:aq-mode=3";
+	run_libva("libva_rt_cyclic", "tile-columns=1:num-tile-groups=2", 1);
+	/* aom_1080p's settings, at this size: real-time, 128x128
+	 * superblocks, tiles. */
+	encoder_opts = "usage=realtime:cpu-used=8:crf=40";
+	run_libva("libva_rt_tiles", "tile-columns=1:tile-rows=1:num-tile-groups=2:sb-size=128", 1);
+	encoder_opts = NULL;
+	run_libva("libva_grain", "tile-columns=1:tile-rows=1:num-tile-groups=2:denoise-noise-level=25", 1);
+	run_libva("libva_error_resilient", "tile-columns=1:num-tile-groups=2:error-resilient=1", 1);
 	return TEST_RESULT();
 }

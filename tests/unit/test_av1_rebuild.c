@@ -340,6 +340,101 @@ static void check_missed_show_existing(void)
 }
 
 /*
+ * Client slots onto decoder slots (dv_av1_refs_map): the identity while the
+ * client's refresh_frame_flags hold; by reference_frame_ts once they are
+ * contradicted (libva-v4l2-request's guess for a shown frame); a frame
+ * decoded without being stored when all eight decoder slots hold frames
+ * the client names, and its slot once the next request says it was kept.
+ */
+static void check_refs_map(void)
+{
+	struct v4l2_ctrl_av1_frame key = { .frame_type = V4L2_AV1_KEY_FRAME,
+		.flags = V4L2_AV1_FRAME_FLAG_SHOW_FRAME, .refresh_frame_flags = 0xff };
+	struct v4l2_ctrl_av1_frame f = { .frame_type = V4L2_AV1_INTER_FRAME,
+		.flags = V4L2_AV1_FRAME_FLAG_SHOW_FRAME, .primary_ref_frame = 7,
+		.ref_frame_idx = { 0, 1, 2, 3, 4, 5, 6 } };
+	struct v4l2_ctrl_av1_frame dec;
+	struct dv_av1_refs refs;
+	uint64_t ts[8];
+	int i;
+
+	dv_av1_refs_reset(&refs);
+	CHECK_EQ(dv_av1_refs_map(&refs, &key, &dec, NULL), 0);
+	CHECK(!memcmp(&key, &dec, sizeof(dec)), "a key frame is the client's");
+	dv_av1_refs_decoded(&refs, &key, &dec, 1000);
+	/* Frame 2000: the client says slot 7 (the slot it does not refer
+	 * to); in truth it refreshed slot 0. */
+	for (i = 0; i < 8; i++)
+		ts[i] = 1000;
+	set_ts(&f, ts);
+	f.refresh_frame_flags = 0x80;
+	CHECK_EQ(dv_av1_refs_map(&refs, &f, &dec, NULL), 0);
+	CHECK(!memcmp(&f, &dec, sizeof(dec)), "trusted while not contradicted");
+	dv_av1_refs_decoded(&refs, &f, &dec, 2000);
+	CHECK_EQ(refs.mapped, 0);
+	/* Frame 3000 says slot 0 holds 2000: mapped from now on. Its LAST
+	 * is decoder slot 7, where 2000 went; it goes into a slot no named
+	 * frame needs (one copy of 1000 is kept). */
+	ts[0] = 2000;
+	set_ts(&f, ts);
+	f.refresh_frame_flags = 0x80;
+	CHECK_EQ(dv_av1_refs_map(&refs, &f, &dec, NULL), 0);
+	CHECK_EQ(refs.mapped, 1);
+	CHECK_EQ(dec.ref_frame_idx[0], 7);
+	for (i = 1; i < 7; i++)
+		CHECK_EQ(refs.ts[dec.ref_frame_idx[i]], 1000);
+	CHECK(dec.refresh_frame_flags && !(dec.refresh_frame_flags & 0x80) &&
+	      (dec.refresh_frame_flags & (dec.refresh_frame_flags - 1)) == 0,
+	      "one free slot refreshed (%02x)", dec.refresh_frame_flags);
+	dv_av1_refs_decoded(&refs, &f, &dec, 3000);
+
+	/* Eight different frames named: deferred. */
+	dv_av1_refs_reset(&refs);
+	refs.mapped = 1;
+	for (i = 0; i < 8; i++) {
+		refs.valid[i] = refs.named[i] = 1;
+		refs.ts[i] = ts[i] = 1000 * (i + 1);
+	}
+	set_ts(&f, ts);
+	f.refresh_frame_flags = 0x80;
+	CHECK_EQ(dv_av1_refs_map(&refs, &f, &dec, NULL), DV_AV1_MAP_DEFER);
+	CHECK_EQ(dec.refresh_frame_flags, 0);
+	dv_av1_refs_decoded(&refs, &f, &dec, 9000);
+	/* The next request: the client put 9000 in its slot 2 (not 7). */
+	ts[2] = 9000;
+	set_ts(&f, ts);
+	CHECK_EQ(dv_av1_refs_deferred_slot(&refs, 9000, &f), 2);
+	/* Kept nowhere, or replaced by a key frame: nothing to store. */
+	ts[2] = 3000;
+	set_ts(&f, ts);
+	CHECK_EQ(dv_av1_refs_deferred_slot(&refs, 9000, &f), -1);
+	CHECK_EQ(dv_av1_refs_deferred_slot(&refs, 9000, &key), -1);
+
+	/* A switch frame refreshes every slot whatever the client guessed;
+	 * its references are mapped. */
+	dv_av1_refs_reset(&refs);
+	dv_av1_refs_decoded(&refs, &key, &key, 1000);
+	f.frame_type = V4L2_AV1_SWITCH_FRAME;
+	f.refresh_frame_flags = 0x80;
+	for (i = 0; i < 8; i++)
+		ts[i] = 1000;
+	set_ts(&f, ts);
+	CHECK_EQ(dv_av1_refs_map(&refs, &f, &dec, NULL), 0);
+	CHECK_EQ(dec.refresh_frame_flags, 0xff);
+	CHECK_EQ(refs.mapped, 1);
+	f.frame_type = V4L2_AV1_INTER_FRAME;
+
+	/* A reused timestamp no longer names the frame left elsewhere. */
+	dv_av1_refs_reset(&refs);
+	dv_av1_refs_update_ts(&refs, &key, 1000);
+	f.refresh_frame_flags = 0x01;
+	dv_av1_refs_update_ts(&refs, &f, 1000);
+	CHECK_EQ(refs.named[0], 1);
+	for (i = 1; i < 8; i++)
+		CHECK_EQ(refs.named[i], 0);
+}
+
+/*
  * The slots keep the global motion parameters the decoder holds (5.9.24),
  * which are the next frame's PrevGmParams: what the frame header carries
  * for each warp type, never the client's other values, which no bitstream
@@ -398,5 +493,6 @@ int main(void)
 	check_show_existing_frame();
 	check_missed_show_existing();
 	check_refs_global_motion();
+	check_refs_map();
 	return TEST_RESULT();
 }

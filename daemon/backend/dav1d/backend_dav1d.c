@@ -17,6 +17,12 @@
  * the picture, before the request's own temporal unit
  * (dv_av1_refs_missed_show_existing).
  *
+ * Which libdav1d slot holds which frame follows the requests'
+ * reference_frame_ts once a client's refresh_frame_flags prove a guess
+ * (libva-v4l2-request: dv_av1_refs_map); a frame whose slot only the next
+ * request tells is decoded again then, as a unit of our own whose picture
+ * is dropped (dv_dav1d_store_deferred).
+ *
  * Settings for a stateless decoder: output_invisible_frames = 1 (a hidden
  * frame's request also gets its picture), film grain applied (the uAPI
  * passes the film grain parameters to be applied by the decoder, and
@@ -46,6 +52,7 @@
 #include "backend/dav1d/dav1d_loader.h"
 #include "util/log.h"
 #include "output/pixel_out.h"
+#include "util/bytebuf.h"
 
 #define DV_DAV1D_HDR_MAX	4096
 /* Frame contexts dav1d runs at most (its own cap is 8 for 50+ threads). */
@@ -57,6 +64,18 @@ struct dv_dav1d_unit {
 	uint64_t tag;		/* Dav1dDataProps.offset of its data */
 	int drop;		/* our own: its picture is dropped */
 	int failed;		/* the decoder was reset since it was sent */
+};
+
+/* A frame decoded without being stored (DV_AV1_MAP_DEFER), to be decoded
+ * again into the decoder slot the next request's references say. */
+struct dv_dav1d_deferred {
+	int active;
+	uint64_t ts;
+	struct v4l2_ctrl_av1_sequence seq;
+	struct v4l2_ctrl_av1_frame frame;	/* in decoder slots */
+	struct v4l2_ctrl_av1_film_grain grain;
+	int has_grain;
+	struct dv_bytebuf tile_group;	/* its tile group, as it was sent */
 };
 
 struct dv_decoder {
@@ -74,6 +93,7 @@ struct dv_decoder {
 	 * back whenever it needs room for the next), oldest first. */
 	Dav1dPicture ready[2 * DV_DAV1D_MAX_IN_FLIGHT + 2];
 	unsigned int ready_head, n_ready;
+	struct dv_dav1d_deferred deferred;
 	struct v4l2_ctrl_av1_tile_group_entry entries[V4L2_AV1_MAX_TILE_COUNT];
 };
 
@@ -111,6 +131,7 @@ static void dv_dav1d_destroy(struct dv_decoder *dec)
 		dec->d->dav1d_close(&dec->c);
 	if (dec->threads)
 		dv_threads_give(dec->threads);
+	dv_bytebuf_free(&dec->deferred.tile_group);
 	free(dec);
 }
 
@@ -128,6 +149,7 @@ static struct dv_decoder *dv_dav1d_create(uint32_t codec)
 		return NULL;
 	dec->d = d;
 	dv_av1_refs_reset(&dec->refs);
+	dv_bytebuf_init(&dec->deferred.tile_group, 0);
 	d->dav1d_default_settings(&s);
 	dec->threads = dv_threads_take();
 	s.n_threads = dec->threads;
@@ -159,12 +181,14 @@ static void dv_dav1d_reset(struct dv_decoder *dec)
 	for (i = 0; i < dec->n_units; i++)
 		dec->units[(dec->unit_head + i) % DV_DAV1D_RING(dec->units)].failed = 1;
 	dv_av1_refs_reset(&dec->refs);
+	dec->deferred.active = 0;
 }
 
 /* A request's controls. */
 struct dv_dav1d_ctrls {
 	struct v4l2_ctrl_av1_sequence seq;
-	struct v4l2_ctrl_av1_frame frame;
+	struct v4l2_ctrl_av1_frame client;	/* as the client sent it */
+	struct v4l2_ctrl_av1_frame frame;	/* in decoder slots */
 	struct v4l2_ctrl_av1_film_grain grain;
 	const struct v4l2_ctrl_av1_film_grain *grainp;	/* NULL: none sent */
 	size_t n_entries;		/* in dec->entries */
@@ -212,7 +236,7 @@ static int dv_dav1d_read_ctrls(struct dv_decoder *dec,
 static int dv_dav1d_build(struct dv_decoder *dec,
 			  const struct dv_decode_job *job,
 			  const struct dv_dav1d_ctrls *c, uint8_t **tu,
-			  size_t *size)
+			  size_t *size, size_t *tile_group_offset)
 {
 	size_t tiles = 0, used, n, i;
 	uint8_t *out;
@@ -239,6 +263,7 @@ static int dv_dav1d_build(struct dv_decoder *dec,
 		goto out;
 	}
 	used += i;
+	*tile_group_offset = used;
 	ret = dv_av1_write_tile_group(&c->frame, dec->entries, c->n_entries,
 				      job->bitstream, job->bitstream_size,
 				      out + used, n - used, &i);
@@ -418,24 +443,89 @@ static int dv_dav1d_show_existing_key(struct dv_decoder *dec,
 	return 0;
 }
 
+/*
+ * The deferred frame, decoded again now that @next's references say
+ * whether the client kept it: into the decoder slot of a frame the client
+ * no longer names, as a unit of our own (its picture dropped).
+ */
+static int dv_dav1d_store_deferred(struct dv_decoder *dec,
+				   const struct v4l2_ctrl_av1_frame *next)
+{
+	struct dv_dav1d_deferred *df = &dec->deferred;
+	const struct v4l2_ctrl_av1_film_grain *grain = df->has_grain ? &df->grain : NULL;
+	size_t tg_size = df->tile_group.size, used, n, cap;
+	uint8_t *out;
+	int ret, slot;
+
+	df->active = 0;
+	slot = dv_av1_refs_deferred_slot(&dec->refs, df->ts, next);
+	if (slot < 0)
+		return 0;
+	df->frame.refresh_frame_flags = (uint8_t)(1u << slot);
+	cap = 2 * DV_DAV1D_HDR_MAX + tg_size;
+	out = malloc(cap);
+	if (!out)
+		return -ENOMEM;
+	ret = dv_av1_write_sequence_header(&df->seq, out, cap, &used);
+	if (!ret)
+		ret = dv_av1_write_frame_header(&df->seq, &df->frame, grain,
+						&dec->refs, out + used,
+						cap - used, &n);
+	if (ret) {
+		free(out);
+		return ret;
+	}
+	used += n;
+	memcpy(out + used, df->tile_group.data, tg_size);
+	used += tg_size;
+	ret = dv_dav1d_send(dec, out, used, 1);
+	if (ret < 0) {
+		dv_err("dav1d: storing the frame of request %llu in slot %d failed (%d)",
+		       (unsigned long long)dec->seq, slot, ret);
+		return -EIO;
+	}
+	dv_av1_refs_update_ts(&dec->refs, &df->frame, df->ts);
+	return 0;
+}
+
 static int dv_dav1d_submit(struct dv_decoder *dec, const struct dv_decode_job *job)
 {
 	struct dv_dav1d_ctrls c;
 	uint8_t *tu;
-	size_t size;
-	int ret, slot;
+	size_t size, tg_offset;
+	int ret, slot, defer;
 
 	if (job->fmt->codec != DV_CODEC_ID_AV1)
 		return -EINVAL;
 	ret = dv_dav1d_read_ctrls(dec, job, &c);
 	if (ret)
 		return ret;
+	if (dec->deferred.active && dv_dav1d_store_deferred(dec, &c.frame))
+		goto fail;
 	slot = dv_av1_refs_missed_show_existing(&dec->refs, &c.frame);
 	if (slot >= 0 && dv_dav1d_show_existing_key(dec, &c, (unsigned int)slot))
 		goto fail;
-	ret = dv_dav1d_build(dec, job, &c, &tu, &size);
+	c.client = c.frame;
+	defer = dv_av1_refs_map(&dec->refs, &c.client, &c.frame,
+				c.grainp ? &c.grain : NULL) == DV_AV1_MAP_DEFER;
+	ret = dv_dav1d_build(dec, job, &c, &tu, &size, &tg_offset);
 	if (ret)
 		return ret;
+	if (defer) {
+		struct dv_dav1d_deferred *df = &dec->deferred;
+
+		dv_bytebuf_clear(&df->tile_group);
+		if (dv_bytebuf_append(&df->tile_group, tu + tg_offset, size - tg_offset)) {
+			free(tu);
+			return -ENOMEM;
+		}
+		df->ts = job->timestamp;
+		df->seq = c.seq;
+		df->frame = c.frame;
+		df->has_grain = c.grainp != NULL;
+		if (c.grainp)
+			df->grain = c.grain;
+	}
 	ret = dv_dav1d_send(dec, tu, size, 0);
 	if (ret < 0) {
 		dv_err("dav1d: decoding request %llu failed (%d)",
@@ -443,7 +533,8 @@ static int dv_dav1d_submit(struct dv_decoder *dec, const struct dv_decode_job *j
 		goto fail;
 	}
 	/* The next request's frame header refers to this one's slots. */
-	dv_av1_refs_update_ts(&dec->refs, &c.frame, job->timestamp);
+	dv_av1_refs_decoded(&dec->refs, &c.client, &c.frame, job->timestamp);
+	dec->deferred.active = defer;
 	dec->seq++;
 	return 0;
 fail:

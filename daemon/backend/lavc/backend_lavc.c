@@ -113,10 +113,12 @@ struct dv_decoder {
 			int warned;		/* of references, this stream */
 		} vp8;
 		struct dv_mpeg2_state mpeg2;
+		struct {
 			struct dv_hevc_au_state au;
 			struct dv_hevc_au_info info;	/* of the current job */
 			/* a mid-grey picture for skipped RASL requests */
 			struct dv_lavc_picture grey;
+			uint8_t *grey_mem;	/* its planes */
 		} hevc;
 	} state;
 };
@@ -365,7 +367,8 @@ static int dv_lavc_hevc_packet(struct dv_decoder *dec,
 static void dv_lavc_hevc_forget(struct dv_decoder *dec)
 {
 	dv_hevc_au_forget(&dec->state.hevc.au);
-	free(dec->state.hevc.grey.mem);
+	free(dec->state.hevc.grey_mem);
+	dec->state.hevc.grey_mem = NULL;
 	memset(&dec->state.hevc.grey, 0, sizeof(dec->state.hevc.grey));
 }
 
@@ -378,15 +381,15 @@ static int dv_lavc_hevc_grey(struct dv_decoder *dec, struct dv_lavc_picture **pi
 	const size_t chroma = (size_t)((info->width + 1) / 2) * ((info->height + 1) / 2);
 	size_t i;
 
-	if (!grey->mem || grey->yuv.width != info->width ||
+	if (!dec->state.hevc.grey_mem || grey->yuv.width != info->width ||
 	    grey->yuv.height != info->height ||
 	    grey->yuv.bit_depth != info->bit_depth) {
 		uint8_t *mem = malloc((luma + 2 * chroma) * bps);
 
 		if (!mem)
 			return -ENOMEM;
-		free(grey->mem);
-		grey->mem = mem;
+		free(dec->state.hevc.grey_mem);
+		dec->state.hevc.grey_mem = mem;
 		for (i = 0; i < luma + 2 * chroma; i++) {
 			if (bps == 1) {
 				mem[i] = 128;

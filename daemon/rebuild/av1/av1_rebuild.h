@@ -52,6 +52,19 @@ struct dv_av1_refs {
 	/* A hidden key frame that may still be shown (showable_frame): its
 	 * show_existing_frame refreshes every slot (7.21). */
 	int showable_key[8];
+	/* ts[] names the slot's frame (no later request had that timestamp). */
+	int named[8];
+	/*
+	 * The client's own slots, as its refresh_frame_flags said: the
+	 * timestamp of the request that last refreshed each one. When a
+	 * request's reference_frame_ts contradict them, the client's
+	 * refresh_frame_flags are not to be trusted (libva-v4l2-request
+	 * guesses them for every shown frame) and client slots are mapped to
+	 * the decoder's by timestamp from then on (dv_av1_refs_map).
+	 */
+	uint64_t client_ts[8];
+	int client_known[8];
+	int mapped;
 };
 
 void dv_av1_refs_reset(struct dv_av1_refs *refs);
@@ -61,6 +74,42 @@ void dv_av1_refs_update(struct dv_av1_refs *refs,
 /* The same, for the request of timestamp @ts. */
 void dv_av1_refs_update_ts(struct dv_av1_refs *refs,
 			   const struct v4l2_ctrl_av1_frame *frame, uint64_t ts);
+
+/*
+ * The frame control to write for the decoder, @dec, from the client's
+ * @client: the same, with ref_frame_idx, refresh_frame_flags and
+ * film_grain_params_ref_idx (in @grain, may be NULL) in decoder slots.
+ *
+ * While the client's refresh_frame_flags agree with the reference_frame_ts
+ * of its later requests (GStreamer), client slot i is decoder slot i and
+ * @dec is @client. VA-API has no refresh_frame_flags: libva-v4l2-request
+ * learns them from the next frame's references, but submits a shown frame
+ * as soon as the client reads it, with a guess (all slots for an intra
+ * frame, those it does not refer to otherwise). Once a request's
+ * reference_frame_ts contradict what the earlier ones refreshed, each
+ * client slot is the decoder slot holding the frame its reference_frame_ts
+ * names, and a new frame goes into a decoder slot that holds no frame the
+ * client still names (when there is none, see DV_AV1_MAP_DEFER).
+ */
+#define DV_AV1_MAP_DEFER	1
+int dv_av1_refs_map(struct dv_av1_refs *refs,
+		    const struct v4l2_ctrl_av1_frame *client,
+		    struct v4l2_ctrl_av1_frame *dec,
+		    struct v4l2_ctrl_av1_film_grain *grain);
+/*
+ * dv_av1_refs_map returns DV_AV1_MAP_DEFER when every decoder slot holds a
+ * frame the client still names: @dec then refreshes nothing, and the frame
+ * (request @ts) is to be decoded again before the next request @next,
+ * refreshing the decoder slot this returns (-1: nothing to do, no client
+ * slot holds the frame).
+ */
+int dv_av1_refs_deferred_slot(const struct dv_av1_refs *refs, uint64_t ts,
+			      const struct v4l2_ctrl_av1_frame *next);
+/* Records @dec, mapped from @client by dv_av1_refs_map, as decoded for
+ * the request of timestamp @ts. */
+void dv_av1_refs_decoded(struct dv_av1_refs *refs,
+			 const struct v4l2_ctrl_av1_frame *client,
+			 const struct v4l2_ctrl_av1_frame *dec, uint64_t ts);
 
 /*
  * A show_existing_frame of a key frame refreshes all eight slots with it,

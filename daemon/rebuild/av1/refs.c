@@ -78,6 +78,7 @@ void dv_av1_refs_update(struct dv_av1_refs *refs,
 		refs->order_hint[i] = f->order_hint;
 		memcpy(refs->gm_params[i], gm, sizeof(gm));
 		refs->ts[i] = 0;
+		refs->named[i] = 0;
 		refs->showable_key[i] = f->frame_type == V4L2_AV1_KEY_FRAME &&
 			!(f->flags & V4L2_AV1_FRAME_FLAG_SHOW_FRAME) &&
 			(f->flags & V4L2_AV1_FRAME_FLAG_SHOWABLE_FRAME);
@@ -90,9 +91,17 @@ void dv_av1_refs_update_ts(struct dv_av1_refs *refs,
 	int i;
 
 	dv_av1_refs_update(refs, f);
-	for (i = 0; i < 8; i++)
-		if (f->refresh_frame_flags & (1u << i))
+	for (i = 0; i < 8; i++) {
+		if (f->refresh_frame_flags & (1u << i)) {
 			refs->ts[i] = ts;
+			refs->named[i] = 1;
+		} else if (refs->ts[i] == ts) {
+			/* The client reuses timestamps (libva-v4l2-request
+			 * names frames by CAPTURE buffer): the frame left
+			 * here is not the one the client now calls @ts. */
+			refs->named[i] = 0;
+		}
+	}
 }
 
 int dv_av1_refs_missed_show_existing(const struct dv_av1_refs *refs,
@@ -160,6 +169,9 @@ void dv_av1_refs_show_existing(struct dv_av1_refs *refs, unsigned int slot,
 	/* A key frame is shown by show_existing_frame at most once (7.21). */
 	for (i = 0; i < 8; i++) {
 		refs->ts[i] = ts;
+		refs->named[i] = 1;
 		refs->showable_key[i] = 0;
+		refs->client_ts[i] = ts;
+		refs->client_known[i] = 1;
 	}
 }
