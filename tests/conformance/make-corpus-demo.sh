@@ -48,3 +48,10 @@ ff -f lavfi -i "$graph" -frames:v $frames -pix_fmt yuv420p -c:v mpeg2video \
 	-threads 1 -bf 2 -b:v 3M -f mpeg2video demo_mpeg2.m2v
 make_reference demo_mpeg2 demo_mpeg2.m2v $size $frames nv12 ""
 add_clip demo_mpeg2 $w $h $frames nv12 "MPEG-2 Main, B-frames (FFmpeg mpeg2video)"
+
+echo "== demo_hevc: HEVC Main, B-frames" >&2
+ff -f lavfi -i "$graph" -frames:v $frames -pix_fmt yuv420p -c:v libx265 \
+	-x265-params "log-level=error:frame-threads=1:pools=1:bframes=3" -f hevc demo_hevc.h265 \
+	2> >(grep -v -e numa_sched_setaffinity -e "CPU mask" -e "libnuma" >&2)
+make_reference demo_hevc demo_hevc.h265 $size $frames nv12 "-c:v hevc"
+add_clip demo_hevc $w $h $frames nv12 "HEVC Main, B-frames (x265)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-user-clip.sh FILE OUTDIR -- a one-clip corpus of the user's video
 # (tools/demo.sh FILE): its first video stream remuxed to what run-corpus.sh
-# reads (H.264 as Annex-B NAME.h264, MPEG-2 as an elementary stream NAME.m2v, VP8, VP9 and AV1 as NAME.ivf), its first
+# reads (H.264 and HEVC as Annex-B NAME.h264 and NAME.h265, MPEG-2 as an elementary stream NAME.m2v, VP8, VP9 and AV1 as NAME.ivf), its first
 # 100 frames, and its reference made by FFmpeg's software decoder
 # (make_reference in corpus-lib.sh). Runs in the guest. Fails, saying why,
 # for a codec or pixel format the device does not decode.
@@ -25,6 +25,7 @@ esac
 name=user
 case $codec in
 h264) ext=h264 remux=(-bsf:v h264_mp4toannexb -f h264) dec="" ;;
+hevc) ext=h265 remux=(-bsf:v hevc_mp4toannexb -f hevc) dec="-c:v hevc" ;;
 vp9) ext=ivf remux=(-f ivf) dec="-c:v vp9" ;;
 vp8) ext=ivf remux=(-f ivf) dec="-c:v vp8" ;;
 mpeg2video) ext=m2v remux=(-f mpeg2video) dec="" ;;
