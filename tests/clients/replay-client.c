@@ -50,8 +50,10 @@
  *                     a client that dies: exit at request N right after
  *                     that step (controls set, OUTPUT queued, CAPTURE
  *                     queued, request queued), leaving everything behind
- * Prints "requests: N pictures: P max-wait: W s" and exits 1 if a check
- * failed.
+ * Prints "requests: N pictures: P capture-buffers: C max-wait: W s max-gap:
+ * G s max-latency: L s" (G: the longest the device went without completing
+ * a request while one was in flight; L: the longest a request took from
+ * being queued to completing) and exits 1 if a check failed.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -83,6 +85,13 @@ static unsigned int cap_t = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 
 static int failures;
 static double deadline = 2.0, max_wait;
+/*
+ * The longest the device went without completing a request while some were
+ * in flight (from the first request queued), and the longest a request took
+ * from being queued to completing: what a progress watchdog and a per-job
+ * one would each time.
+ */
+static double max_gap, max_latency, last_progress;
 static int stop_pid, stop_after = -1;
 static const char *die_after;
 
@@ -108,6 +117,7 @@ struct job {
 	uint64_t ts;		/* our OUTPUT timestamp for it, ns */
 	int poc, idr, shown;	/* display order */
 	uint8_t *picture;	/* its pixels, tight, once decoded */
+	double queued_at;	/* when its request was queued */
 };
 
 static struct job *jobs;
@@ -589,6 +599,17 @@ static void release_unreferenced(int decoded_up_to)
 }
 
 /* Wait for the request on @slot, take its buffers back, check them. */
+static void note_completion(int i)
+{
+	double t = now();
+
+	if (t - last_progress > max_gap)
+		max_gap = t - last_progress;
+	if (i >= (int)dev.n_slots && t - jobs[i].queued_at > max_latency)
+		max_latency = t - jobs[i].queued_at;
+	last_progress = t;
+}
+
 static int reap(unsigned int slot)
 {
 	struct v4l2_plane planes[1] = {};
@@ -603,6 +624,7 @@ static int reap(unsigned int slot)
 	want = jobs[i].capture;
 	if (wait_fd(dev.req_fd[slot], POLLPRI, "request completion", i))
 		return -1;
+	note_completion(i);
 	if (xioctl(dev.fd, VIDIOC_DQBUF, &b)) {
 		FAIL("job %d: DQBUF(OUTPUT): %s", i, strerror(errno));
 		return -1;
@@ -750,6 +772,10 @@ static int submit(int i)
 		FAIL("job %d: MEDIA_REQUEST_IOC_QUEUE: %s", i, strerror(errno));
 		return -1;
 	}
+	j->queued_at = now();
+	/* Nothing was in flight: the device's progress is timed from here. */
+	if (oldest_slot() < 0)
+		last_progress = j->queued_at;
 	dev.slot_job[slot] = i;
 	dev.next_slot = (slot + 1) % dev.n_slots;
 	maybe_die(i, "queue");
@@ -932,7 +958,7 @@ int main(int argc, char **argv)
 	if (xioctl(dev.fd, VIDIOC_STREAMOFF, &out_t) || xioctl(dev.fd, VIDIOC_STREAMOFF, &cap_t))
 		FAIL("STREAMOFF: %s", strerror(errno));
 	written = write_pictures(out);
-	printf("requests: %d pictures: %d capture-buffers: %u max-wait: %.2f s\n", n_jobs,
-	       written, dev.n_capture, max_wait);
+	printf("requests: %d pictures: %d capture-buffers: %u max-wait: %.2f s max-gap: %.2f s max-latency: %.2f s\n",
+	       n_jobs, written, dev.n_capture, max_wait, max_gap, max_latency);
 	return failures ? 1 : 0;
 }

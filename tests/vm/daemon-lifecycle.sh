@@ -1,6 +1,7 @@
 # timeout: 900
 # The daemon's life: the bridge is root-only and takes one daemon; a daemon
-# SIGKILLed mid-stream costs the client ERROR buffers within 1 s and no
+# SIGKILLed mid-stream costs the client ERROR buffers as soon as its files
+# close (within 2.5 s in this emulated KASAN guest), not at a timeout, and no
 # hang; a restarted daemon decodes the next stream exactly; a stopped
 # (SIGSTOP) daemon is killed by the watchdog, which ends its jobs; SIGTERM exits cleanly;
 # with --user nobody it runs as nobody after opening the bridge.
@@ -36,18 +37,30 @@ decode_long kill &
 gst=$!
 wait_for 60 sh -c "[ \$(awk '\$1 == \"jobs_done:\" { print \$2 }' /sys/kernel/debug/daedalus-v4l2/stats) -ge $((done0 + 20)) ]" ||
 	fail "the decode did not get going: $(cat /tmp/gst-kill.log; tail -5 "$DAEMON_LOG")"
+# The watchdog out of the way (job_timeout_ms is read at each check): the
+# jobs must end because the daemon's bridge file closed, not because it
+# stopped making progress.
+echo 10000 >/sys/module/daedalus_v4l2/parameters/job_timeout_ms
 echo "daedalus-test: SIGKILL to the daemon" >/dev/kmsg
 kill -KILL "$DAEMON_PID"
 wait_for 10 sh -c '[ "$(awk '"'"'$1 == "jobs_pending:" { print $2 }'"'"' /sys/kernel/debug/daedalus-v4l2/stats)" = 0 ]' ||
 	fail "jobs still pending 10 s after the daemon died"
+echo 1500 >/sys/module/daedalus_v4l2/parameters/job_timeout_ms
 # Measured on the kernel's clock: shell tools are slow under emulation.
+# What it times is mostly the kernel tearing the killed process down (its
+# threads, its memory) before its files close: about 1 s in this KASAN
+# guest under TCG, a few ms on a real machine. The bound is the one that
+# tells the bridge's release from anything slower (the 1.5 s watchdog of
+# the other checks, the killed-daemon reaper).
 took=$(dmesg | awk '
 	function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
 	/daedalus-test: SIGKILL/ { k = ts($0) }
+	k && /killing it|still there after/ { print "watchdog"; exit }
 	/bridge: daemon detached/ && k { print ts($0) - k; exit }')
 say "the daemon's jobs ended ${took:-?} s after SIGKILL"
-[ -n "$took" ] && awk -v t="$took" 'BEGIN { exit !(t < 1.0) }' ||
-	fail "jobs were not ended within 1 s of SIGKILL"
+[ "$took" != watchdog ] || fail "the jobs of the killed daemon were ended by the watchdog, not by its bridge file closing"
+[ -n "$took" ] && awk -v t="$took" 'BEGIN { exit !(t < 2.5) }' ||
+	fail "jobs were not ended within 2.5 s of SIGKILL"
 rc=0
 wait $gst || rc=$?
 [ $rc != 124 ] || fail "the client hung after the daemon died"
