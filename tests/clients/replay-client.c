@@ -53,7 +53,8 @@
  * Prints "requests: N pictures: P capture-buffers: C max-wait: W s max-gap:
  * G s max-latency: L s" (G: the longest the device went without completing
  * a request while one was in flight; L: the longest a request took from
- * being queued to completing) and exits 1 if a check failed.
+ * being queued to completing, the first requests in flight left out) and
+ * exits 1 if a check failed.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -88,8 +89,9 @@ static double deadline = 2.0, max_wait;
 /*
  * The longest the device went without completing a request while some were
  * in flight (from the first request queued), and the longest a request took
- * from being queued to completing: what a progress watchdog and a per-job
- * one would each time.
+ * from being queued to completing, the first requests in flight left out
+ * (they include the decoder's set-up): what a progress watchdog and a
+ * per-job one would each time.
  */
 static double max_gap, max_latency, last_progress;
 static int stop_pid, stop_after = -1;
@@ -598,7 +600,6 @@ static void release_unreferenced(int decoded_up_to)
 		}
 }
 
-/* Wait for the request on @slot, take its buffers back, check them. */
 static void note_completion(int i)
 {
 	double t = now();
@@ -610,6 +611,7 @@ static void note_completion(int i)
 	last_progress = t;
 }
 
+/* Wait for the request on @slot, take its buffers back, check them. */
 static int reap(unsigned int slot)
 {
 	struct v4l2_plane planes[1] = {};

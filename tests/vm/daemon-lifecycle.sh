@@ -35,7 +35,7 @@ say "SIGKILL mid-stream"
 done0=$(dv_stat jobs_done)
 decode_long kill &
 gst=$!
-wait_for 60 sh -c "[ \$(awk '\$1 == \"jobs_done:\" { print \$2 }' /sys/kernel/debug/daedalus-v4l2/stats) -ge $((done0 + 20)) ]" ||
+wait_for 60 dv_stat_reached jobs_done $((done0 + 20)) ||
 	fail "the decode did not get going: $(cat /tmp/gst-kill.log; tail -5 "$DAEMON_LOG")"
 # The watchdog out of the way (job_timeout_ms is read at each check): the
 # jobs must end because the daemon's bridge file closed, not because it

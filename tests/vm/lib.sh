@@ -64,6 +64,11 @@ dv_stat() {
 	awk -v k="$1:" '$1 == k { print $2 }' /sys/kernel/debug/daedalus-v4l2/stats
 }
 
+# dv_stat_reached NAME N -- debugfs counter NAME is at least N (for wait_for)
+dv_stat_reached() {
+	[ "$(dv_stat "$1")" -ge "$2" ]
+}
+
 # build_client NAME -- compile tests/clients/NAME.c to /tmp/NAME
 build_client() {
 	cc -Wall -Wextra -Werror -O1 -I/mnt/proj/include -o "/tmp/$1" \
