@@ -85,7 +85,7 @@ wait $beside || { cat /tmp/replay-beside.txt; say "FAIL: the decode beside the r
 
 # The watchdog times each context's progress, not each job from when it
 # was queued: with four requests in flight per context on 1080p, each
-# request waits for about four decodes of its context (2.4 to 3.6 s here)
+# request waits for about four decodes of its context (2.4 to 5 s here)
 # while the daemon ends one of the context's jobs every decode (about
 # 0.6 s). A 1.5 s timeout lies between the two: a watchdog timing each job
 # from device_run trips, one timing progress must not. It is set once both
