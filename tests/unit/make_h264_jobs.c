@@ -24,8 +24,8 @@ int main(int argc, char **argv)
 		.name = "high_1080p", .profile = "high", .b_frames = 3, .refs = 3,
 		.frames = 30, .x264_params = "",
 	};
-	struct stream s = { 0 };
-	struct request req = { 0 };
+	struct t_stream s = { 0 };
+	struct t_request req = { 0 };
 	struct t_sps sps;
 	struct t_pps pps;
 	size_t i, n = 0;
@@ -74,6 +74,6 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "make_h264_jobs: %zu jobs in %s\n", n, argv[1]);
 	free(req.bitstream);
-	stream_free(&s);
+	t_stream_free(&s);
 	return 0;
 }

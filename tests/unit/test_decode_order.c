@@ -24,8 +24,8 @@
 #include "check.h"
 #include "ctrl_builder.h"
 #include "h264_test_parse.h"
+#include "lavc_test_stream.h"
 #include "util/log.h"
-#include "output/pixel_out.h"
 
 DV_TEST_DEFINE_FAILURES;
 
@@ -54,17 +54,6 @@ struct stream_config {
 	size_t drop_ref_after;
 };
 
-struct packet {
-	uint8_t *data;
-	size_t size;
-	int64_t pts;
-};
-
-struct stream {
-	struct packet *packets;
-	size_t count;
-};
-
 /* 16 and 64 values, comma-separated, all different in each list: a list
  * applied transposed or in the wrong order changes the pictures. */
 static void cqm_list(char *out, size_t cap, unsigned int n, unsigned int seed)
@@ -77,13 +66,14 @@ static void cqm_list(char *out, size_t cap, unsigned int n, unsigned int seed)
 					6 + (i * 7 + seed * 5 + (i % n) * 3) % 50);
 }
 
-static void fill_frame(AVFrame *f, int t)
+static void fill_frame(AVFrame *f, int t, const void *unused)
 {
 	/* Fade to dark and back around frame 20 for weighted prediction. */
 	int fade = t >= 16 && t < 32 ? 256 - 12 * (t < 24 ? t - 16 : 32 - t) : 256;
 	uint32_t noise = 0x9e3779b9u * (uint32_t)(t + 1);
 	int x, y;
 
+	(void)unused;
 	for (y = 0; y < HEIGHT; y++)
 		for (x = 0; x < WIDTH; x++) {
 			int v = ((x + 3 * t) * 2 + (y + t)) & 0xff;
@@ -102,36 +92,11 @@ static void fill_frame(AVFrame *f, int t)
 		}
 }
 
-static void stream_add(struct stream *s, const AVPacket *pkt)
-{
-	struct packet *p;
-
-	s->packets = realloc(s->packets, (s->count + 1) * sizeof(*s->packets));
-	p = &s->packets[s->count++];
-	p->data = malloc((size_t)pkt->size);
-	memcpy(p->data, pkt->data, (size_t)pkt->size);
-	p->size = (size_t)pkt->size;
-	p->pts = pkt->pts;
-}
-
-static void stream_free(struct stream *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->count; i++)
-		free(s->packets[i].data);
-	free(s->packets);
-	memset(s, 0, sizeof(*s));
-}
-
 /* Encodes cfg's stream; 0, or -1 on a setup failure. */
-static int encode(const struct stream_config *cfg, struct stream *s)
+static int encode(const struct stream_config *cfg, struct t_stream *s)
 {
-	const AVCodec *codec = avcodec_find_encoder_by_name("libx264");
-	AVCodecContext *enc = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	int ret = -1, i;
+	AVCodecContext *enc = avcodec_alloc_context3(avcodec_find_encoder_by_name("libx264"));
+	int ret;
 
 	enc->width = WIDTH;
 	enc->height = HEIGHT;
@@ -144,56 +109,9 @@ static int encode(const struct stream_config *cfg, struct stream *s)
 	av_opt_set(enc->priv_data, "preset", "fast", 0);
 	av_opt_set(enc->priv_data, "profile", cfg->profile, 0);
 	av_opt_set(enc->priv_data, "x264-params", cfg->x264_params, 0);
-	if (avcodec_open2(enc, codec, NULL) < 0) {
-		fprintf(stderr, "%s: libx264 refused the settings\n", cfg->name);
-		goto out;
-	}
-	frame->format = AV_PIX_FMT_YUV420P;
-	frame->width = WIDTH;
-	frame->height = HEIGHT;
-	if (av_frame_get_buffer(frame, 0) < 0)
-		goto out;
-	for (i = 0; i <= cfg->frames; i++) {
-		if (i < cfg->frames) {
-			av_frame_make_writable(frame);
-			fill_frame(frame, i);
-			frame->pts = i;
-		}
-		if (avcodec_send_frame(enc, i < cfg->frames ? frame : NULL) < 0)
-			goto out;
-		while (avcodec_receive_packet(enc, pkt) >= 0) {
-			stream_add(s, pkt);
-			av_packet_unref(pkt);
-		}
-	}
-	ret = 0;
-out:
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	ret = t_encode(enc, cfg->name, cfg->frames, fill_frame, NULL, s);
 	avcodec_free_context(&enc);
 	return ret;
-}
-
-/* The NAL units of an Annex-B buffer, found independently of the daemon. */
-static int next_nal(const uint8_t *buf, size_t size, size_t *pos,
-		    const uint8_t **nal, size_t *nal_size)
-{
-	size_t i = *pos, start;
-
-	while (i + 3 <= size && !(buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 1))
-		i++;
-	if (i + 3 > size)
-		return 0;
-	start = i + 3;
-	for (i = start; i + 3 <= size; i++)
-		if (buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] <= 1)
-			break;
-	if (i + 3 > size)
-		i = size;
-	*pos = i;
-	*nal = buf + start;
-	*nal_size = i - start;
-	return 1;
 }
 
 static const struct dv_format capture_format = {
@@ -211,77 +129,29 @@ static const struct dv_format capture_format = {
 /* Equal over the picture (not the line padding)? */
 static int same_picture(const uint8_t *a, const uint8_t *b)
 {
-	unsigned int y;
-
-	for (y = 0; y < CAP_HEIGHT + CAP_HEIGHT / 2; y++)
-		if (memcmp(a + y * CAP_STRIDE, b + y * CAP_STRIDE, CAP_WIDTH))
-			return 0;
-	return 1;
+	return t_same_picture(&capture_format, CAP_WIDTH, CAP_HEIGHT, a, b);
 }
 
 /* The plain display-order decode: picture of each pts, in NV12. */
-static int reference_decode(const struct stream *s, uint8_t **by_pts,
-			    int64_t max_pts)
+static int reference_decode(const struct t_stream *s, uint8_t **by_pts, int frames)
 {
-	const AVCodec *codec = avcodec_find_decoder_by_name("h264");
-	AVCodecContext *dec = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	size_t i;
-	int out = 0;
+	AVCodecContext *dec = avcodec_alloc_context3(avcodec_find_decoder_by_name("h264"));
+	int out;
 
 	dec->apply_cropping = 0;
 	/* Every picture, also those after a gap, as our requests get them. */
 	dec->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;
 	dec->flags2 |= AV_CODEC_FLAG2_SHOW_ALL;
-	if (avcodec_open2(dec, codec, NULL) < 0)
-		return -1;
-	for (i = 0; i <= s->count; i++) {
-		if (i < s->count) {
-			pkt->data = s->packets[i].data;
-			pkt->size = (int)s->packets[i].size;
-			pkt->pts = s->packets[i].pts;
-		}
-		if (avcodec_send_packet(dec, i < s->count ? pkt : NULL) < 0)
-			fprintf(stderr, "reference: packet %zu refused\n", i);
-		while (avcodec_receive_frame(dec, frame) >= 0) {
-			struct dv_yuv420_picture pic = {
-				.plane = { frame->data[0], frame->data[1], frame->data[2] },
-				.linesize = { frame->linesize[0], frame->linesize[1],
-					      frame->linesize[2] },
-				.width = (uint32_t)frame->width,
-				.height = (uint32_t)frame->height,
-				.bit_depth = 8,
-			};
-			uint32_t used;
-
-			CHECK(frame->width == CAP_WIDTH && frame->height == CAP_HEIGHT,
-			      "reference frame %dx%d", frame->width, frame->height);
-			if (frame->pts >= 0 && frame->pts <= max_pts && !by_pts[frame->pts]) {
-				by_pts[frame->pts] = calloc(1, capture_format.sizeimage);
-				dv_pixel_out_write(&pic, &capture_format, by_pts[frame->pts],
-						   capture_format.sizeimage, &used);
-				out++;
-			}
-			av_frame_unref(frame);
-		}
-	}
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	out = t_reference_decode(dec, s, &capture_format, by_pts, (size_t)frames,
+				 T_REF_CAPTURE_SIZE);
 	avcodec_free_context(&dec);
 	return out;
 }
 
 /* The request of one packet: controls from the stream's parameter sets,
  * and its slices. Returns 0, or -1 if the packet has no slice. */
-struct request {
-	struct dv_ctrl_builder ctrls;
-	uint8_t *bitstream;
-	size_t size;
-};
-
-static int make_request(const struct stream_config *cfg, const struct packet *p,
-			struct t_sps *sps, struct t_pps *pps, struct request *req)
+static int make_request(const struct stream_config *cfg, const struct t_packet *p,
+			struct t_sps *sps, struct t_pps *pps, struct t_request *req)
 {
 	struct v4l2_ctrl_h264_decode_params decode;
 	int32_t start_code = cfg->no_start_code ?
@@ -293,7 +163,7 @@ static int make_request(const struct stream_config *cfg, const struct packet *p,
 
 	req->size = 0;
 	req->bitstream = realloc(req->bitstream, p->size + 64);
-	while (next_nal(p->data, p->size, &pos, &nal, &nal_size)) {
+	while (t_next_nal(p->data, p->size, &pos, &nal, &nal_size)) {
 		unsigned int type = nal[0] & 0x1f;
 
 		if (type == 7)
@@ -331,36 +201,20 @@ static int make_request(const struct stream_config *cfg, const struct packet *p,
 	return 0;
 }
 
-static int decode_request(struct dv_decoder *dec, const struct request *req,
+static int decode_request(struct dv_decoder *dec, const struct t_request *req,
 			  uint8_t *capture)
 {
-	struct dv_decode_job job = {
-		.fmt = &capture_format,
-		.ctrls = req->ctrls.buf,
-		.ctrls_size = req->ctrls.size,
-		.bitstream = req->bitstream,
-		.bitstream_size = req->size,
-		.capture = capture,
-		.capture_size = capture_format.sizeimage,
-	};
-	uint32_t used = 0;
-	int ret;
-
-	memset(capture, 0xcd, capture_format.sizeimage);
-	ret = dv_backend_lavc.decode(dec, &job, &used);
-	if (!ret)
-		CHECK_EQ(used, capture_format.sizeimage);
-	return ret;
+	return t_decode_request(dec, &capture_format, req, 0, capture);
 }
 
-static int is_reference_p(const struct packet *p)
+static int is_reference_p(const struct t_packet *p)
 {
 	const uint8_t *nal;
 	size_t pos = 0, size;
 	int reference_p = 0;
 
 	/* A non-IDR slice with nal_ref_idc != 0. */
-	while (next_nal(p->data, p->size, &pos, &nal, &size))
+	while (t_next_nal(p->data, p->size, &pos, &nal, &size))
 		reference_p |= (nal[0] & 0x1f) == 1 && (nal[0] & 0x60);
 	return reference_p;
 }
@@ -374,7 +228,7 @@ static int is_reference_p(const struct packet *p)
  * the same stream, so it conceals the same way.
  */
 static void drop_reference_pictures(const struct stream_config *cfg,
-				    struct stream *s)
+				    struct t_stream *s)
 {
 	size_t i;
 
@@ -385,11 +239,7 @@ static void drop_reference_pictures(const struct stream_config *cfg,
 		fprintf(stderr, "%s: dropping packets %zu, %zu (pts %lld, %lld)\n",
 			cfg->name, i, i + 1, (long long)s->packets[i].pts,
 			(long long)s->packets[i + 1].pts);
-		free(s->packets[i].data);
-		free(s->packets[i + 1].data);
-		memmove(&s->packets[i], &s->packets[i + 2],
-			(s->count - i - 2) * sizeof(s->packets[0]));
-		s->count -= 2;
+		t_stream_remove(s, i, 2);
 		return;
 	}
 	CHECK(0, "%s: no reference pictures to drop", cfg->name);
@@ -397,10 +247,10 @@ static void drop_reference_pictures(const struct stream_config *cfg,
 
 static void run_stream(const struct stream_config *cfg)
 {
-	struct stream s = { 0 };
+	struct t_stream s = { 0 };
 	struct t_sps sps;
 	struct t_pps pps;
-	struct request req = { 0 };
+	struct t_request req = { 0 };
 	uint8_t **ref = calloc((size_t)cfg->frames, sizeof(*ref));
 	uint8_t *capture = malloc(capture_format.sizeimage);
 	struct dv_decoder *dec;
@@ -416,7 +266,7 @@ static void run_stream(const struct stream_config *cfg)
 	}
 	if (cfg->drop_ref_after)
 		drop_reference_pictures(cfg, &s);
-	refs = reference_decode(&s, ref, cfg->frames - 1);
+	refs = reference_decode(&s, ref, cfg->frames);
 	CHECK(refs == (int)s.count, "%s: reference decode gave %d frames", cfg->name, refs);
 
 	dec = dv_backend_lavc.create(DV_CODEC_ID_H264);
@@ -426,7 +276,7 @@ static void run_stream(const struct stream_config *cfg)
 	if (!dec)
 		goto out;
 	for (i = 0; i < s.count; i++) {
-		const struct packet *p = &s.packets[i];
+		const struct t_packet *p = &s.packets[i];
 		int ret;
 
 		if (make_request(cfg, p, &sps, &pps, &req)) {
@@ -465,7 +315,7 @@ static void run_stream(const struct stream_config *cfg)
 	/* After a reset (a seek), decoding restarts from the first GOP. */
 	dv_backend_lavc.reset(dec);
 	for (i = 0; i < s.count && gop < 2; i++) {
-		const struct packet *p = &s.packets[i];
+		const struct t_packet *p = &s.packets[i];
 
 		make_request(cfg, p, &sps, &pps, &req);
 		CHECK(decode_request(dec, &req, capture) == 0 &&
@@ -480,7 +330,7 @@ out:
 	free(ref);
 	free(capture);
 	free(req.bitstream);
-	stream_free(&s);
+	t_stream_free(&s);
 }
 
 int main(void)

@@ -24,7 +24,7 @@
 #include "check.h"
 #include "ctrl_builder.h"
 #include "hevc_test_parse.h"
-#include "output/pixel_out.h"
+#include "lavc_test_stream.h"
 #include "rebuild/hevc/hevc_access_unit.h"
 #include "util/log.h"
 
@@ -49,19 +49,9 @@ struct stream_config {
 	size_t drop_ref_after;
 };
 
-struct packet {
-	uint8_t *data;
-	size_t size;
-	int64_t pts;
-};
-
-struct stream {
-	struct packet *packets;
-	size_t count;
-};
-
-static void fill_frame(AVFrame *f, int t, int ten_bit)
+static void fill_frame(AVFrame *f, int t, const void *config)
 {
+	const int ten_bit = ((const struct stream_config *)config)->ten_bit;
 	int fade = t >= 8 && t < 24 ? 256 - 12 * (t < 16 ? t - 8 : 24 - t) : 256;
 	int x, y, c;
 
@@ -86,13 +76,10 @@ static void fill_frame(AVFrame *f, int t, int ten_bit)
 	}
 }
 
-static int encode(const struct stream_config *cfg, struct stream *s)
+static int encode(const struct stream_config *cfg, struct t_stream *s)
 {
-	const AVCodec *codec = avcodec_find_encoder_by_name("libx265");
-	AVCodecContext *enc = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	int ret = -1, i;
+	AVCodecContext *enc = avcodec_alloc_context3(avcodec_find_encoder_by_name("libx265"));
+	int ret;
 
 	enc->width = WIDTH;
 	enc->height = HEIGHT;
@@ -100,150 +87,33 @@ static int encode(const struct stream_config *cfg, struct stream *s)
 	enc->time_base = (AVRational){ 1, 25 };
 	av_opt_set(enc->priv_data, "preset", "fast", 0);
 	av_opt_set(enc->priv_data, "x265-params", cfg->x265_params, 0);
-	if (avcodec_open2(enc, codec, NULL) < 0) {
-		fprintf(stderr, "%s: libx265 refused the settings\n", cfg->name);
-		goto out;
-	}
-	frame->format = enc->pix_fmt;
-	frame->width = WIDTH;
-	frame->height = HEIGHT;
-	if (av_frame_get_buffer(frame, 0) < 0)
-		goto out;
-	for (i = 0; i <= cfg->frames; i++) {
-		if (i < cfg->frames) {
-			av_frame_make_writable(frame);
-			fill_frame(frame, i, cfg->ten_bit);
-			frame->pts = i;
-		}
-		if (avcodec_send_frame(enc, i < cfg->frames ? frame : NULL) < 0)
-			goto out;
-		while (avcodec_receive_packet(enc, pkt) >= 0) {
-			struct packet *p;
-
-			s->packets = realloc(s->packets, (s->count + 1) * sizeof(*s->packets));
-			p = &s->packets[s->count++];
-			p->data = malloc((size_t)pkt->size);
-			memcpy(p->data, pkt->data, (size_t)pkt->size);
-			p->size = (size_t)pkt->size;
-			p->pts = pkt->pts;
-			av_packet_unref(pkt);
-		}
-	}
-	ret = 0;
-out:
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	ret = t_encode(enc, cfg->name, cfg->frames, fill_frame, cfg, s);
 	avcodec_free_context(&enc);
 	return ret;
-}
-
-static void stream_free(struct stream *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->count; i++)
-		free(s->packets[i].data);
-	free(s->packets);
-	memset(s, 0, sizeof(*s));
-}
-
-static int next_nal(const uint8_t *buf, size_t size, size_t *pos,
-		    const uint8_t **nal, size_t *nal_size)
-{
-	size_t i = *pos, start;
-
-	while (i + 3 <= size && !(buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 1))
-		i++;
-	if (i + 3 > size)
-		return 0;
-	start = i + 3;
-	for (i = start; i + 3 <= size; i++)
-		if (buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] <= 1)
-			break;
-	if (i + 3 > size)
-		i = size;
-	*pos = i;
-	*nal = buf + start;
-	*nal_size = i - start;
-	return 1;
 }
 
 static struct dv_format capture_format;
 
 static void set_format(int ten_bit, uint32_t w, uint32_t h)
 {
-	uint32_t stride = (w * (ten_bit ? 2 : 1) + 63) / 64 * 64;
-
-	memset(&capture_format, 0, sizeof(capture_format));
-	capture_format.codec = DV_CODEC_ID_HEVC;
-	capture_format.bit_depth = ten_bit ? 10 : 8;
-	capture_format.coded_width = w;
-	capture_format.coded_height = h;
-	capture_format.capture_fourcc = ten_bit ? V4L2_PIX_FMT_P010 : V4L2_PIX_FMT_NV12;
-	capture_format.capture_width = w;
-	capture_format.capture_height = h;
-	capture_format.bytesperline = stride;
-	capture_format.sizeimage = stride * (h + h / 2);
+	t_capture_format(&capture_format, DV_CODEC_ID_HEVC, ten_bit ? 10 : 8, w, h, w, h);
 }
 
 /* Equal over the picture (not the line padding)? */
 static int same_picture(const uint8_t *a, const uint8_t *b)
 {
-	const size_t row = (size_t)capture_format.capture_width *
-			   (capture_format.bit_depth > 8 ? 2 : 1);
-	uint32_t y;
-
-	for (y = 0; y < capture_format.capture_height * 3 / 2; y++)
-		if (memcmp(a + (size_t)y * capture_format.bytesperline,
-			   b + (size_t)y * capture_format.bytesperline, row))
-			return 0;
-	return 1;
+	return t_same_picture(&capture_format, capture_format.capture_width,
+			      capture_format.capture_height, a, b);
 }
 
-static int reference_decode(const struct stream *s, uint8_t **by_pts, int64_t max_pts)
+static int reference_decode(const struct t_stream *s, uint8_t **by_pts, int frames)
 {
-	const AVCodec *codec = avcodec_find_decoder_by_name("hevc");
-	AVCodecContext *dec = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	size_t i;
-	int out = 0;
+	AVCodecContext *dec = avcodec_alloc_context3(avcodec_find_decoder_by_name("hevc"));
+	int out;
 
 	dec->apply_cropping = 0;
 	dec->thread_count = 1;
-	if (avcodec_open2(dec, codec, NULL) < 0)
-		return -1;
-	for (i = 0; i <= s->count; i++) {
-		if (i < s->count) {
-			pkt->data = s->packets[i].data;
-			pkt->size = (int)s->packets[i].size;
-			pkt->pts = s->packets[i].pts;
-		}
-		if (avcodec_send_packet(dec, i < s->count ? pkt : NULL) < 0)
-			fprintf(stderr, "reference: packet %zu refused\n", i);
-		while (avcodec_receive_frame(dec, frame) >= 0) {
-			struct dv_yuv420_picture pic = {
-				.plane = { frame->data[0], frame->data[1], frame->data[2] },
-				.linesize = { frame->linesize[0], frame->linesize[1],
-					      frame->linesize[2] },
-				.width = (uint32_t)frame->width,
-				.height = (uint32_t)frame->height,
-				.bit_depth = capture_format.bit_depth,
-			};
-			uint32_t used;
-
-			if (frame->pts >= 0 && frame->pts <= max_pts && !by_pts[frame->pts]) {
-				by_pts[frame->pts] = calloc(1, capture_format.sizeimage);
-				CHECK(dv_pixel_out_write(&pic, &capture_format, by_pts[frame->pts],
-							 capture_format.sizeimage, &used) == 0,
-				      "reference frame %dx%d", frame->width, frame->height);
-				out++;
-			}
-			av_frame_unref(frame);
-		}
-	}
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	out = t_reference_decode(dec, s, &capture_format, by_pts, (size_t)frames, 0);
 	avcodec_free_context(&dec);
 	return out;
 }
@@ -255,26 +125,18 @@ struct client {
 	int32_t prev_tid0_poc;
 };
 
-struct request {
-	struct dv_ctrl_builder ctrls;
-	uint8_t *bitstream;
-	size_t size;
-	unsigned int slices;
-};
-
-static int make_request(struct client *cl, const struct packet *p, struct request *req)
+static int make_request(struct client *cl, const struct t_packet *p, struct t_request *req)
 {
 	const unsigned int lsb_bits = cl->sps.v4l2.log2_max_pic_order_cnt_lsb_minus4 + 4;
 	struct v4l2_ctrl_hevc_decode_params dp;
 	struct t_hevc_slice first = { 0 }, sl;
 	const uint8_t *nal;
 	size_t pos = 0, nal_size;
-	unsigned int i, n, tid = 0;
+	unsigned int i, n, tid = 0, slices = 0;
 
 	req->size = 0;
-	req->slices = 0;
 	req->bitstream = realloc(req->bitstream, p->size + 64);
-	while (next_nal(p->data, p->size, &pos, &nal, &nal_size)) {
+	while (t_next_nal(p->data, p->size, &pos, &nal, &nal_size)) {
 		unsigned int type = nal[0] >> 1 & 0x3f;
 
 		if (type == 33)
@@ -285,18 +147,18 @@ static int make_request(struct client *cl, const struct packet *p, struct reques
 			continue;
 		CHECK(t_hevc_parse_slice(nal, nal_size, &cl->sps, &cl->pps, &sl) == 0,
 		      "slice header");
-		if (!req->slices) {
+		if (!slices) {
 			first = sl;
 			tid = (nal[1] & 7) - 1u;
 		}
 		/* 3- and 4-byte start codes, as clients vary */
-		memcpy(req->bitstream + req->size, "\0\0\0\1" + (req->slices % 2), 4 - req->slices % 2);
-		req->size += 4 - req->slices % 2;
+		memcpy(req->bitstream + req->size, "\0\0\0\1" + (slices % 2), 4 - slices % 2);
+		req->size += 4 - slices % 2;
 		memcpy(req->bitstream + req->size, nal, nal_size);
 		req->size += nal_size;
-		req->slices++;
+		slices++;
 	}
-	if (!req->slices)
+	if (!slices)
 		return -1;
 
 	/* POC (8.3.1) and the DPB as a client has it: the picture's RPS. */
@@ -368,7 +230,7 @@ static int make_request(struct client *cl, const struct packet *p, struct reques
 }
 
 /* The access unit with the sets from the decode parameters is the same. */
-static void check_rps_from_dpb(const struct request *req)
+static void check_rps_from_dpb(const struct t_request *req)
 {
 	struct dv_hevc_au_state a = { 0 }, b = { 0 };
 	struct dv_hevc_au_info ia, ib;
@@ -389,34 +251,18 @@ static void check_rps_from_dpb(const struct request *req)
 	dv_bytebuf_free(&bb);
 }
 
-static int decode_request(struct dv_decoder *dec, const struct request *req,
+static int decode_request(struct dv_decoder *dec, const struct t_request *req,
 			  uint8_t *capture)
 {
-	struct dv_decode_job job = {
-		.fmt = &capture_format,
-		.ctrls = req->ctrls.buf,
-		.ctrls_size = req->ctrls.size,
-		.bitstream = req->bitstream,
-		.bitstream_size = req->size,
-		.capture = capture,
-		.capture_size = capture_format.sizeimage,
-	};
-	uint32_t used = 0;
-	int ret;
-
-	memset(capture, 0xcd, capture_format.sizeimage);
-	ret = dv_backend_lavc.decode(dec, &job, &used);
-	if (!ret)
-		CHECK_EQ(used, capture_format.sizeimage);
-	return ret;
+	return t_decode_request(dec, &capture_format, req, 0, capture);
 }
 
-static unsigned int first_nal_type(const struct packet *p)
+static unsigned int first_nal_type(const struct t_packet *p)
 {
 	const uint8_t *nal;
 	size_t pos = 0, size;
 
-	while (next_nal(p->data, p->size, &pos, &nal, &size)) {
+	while (t_next_nal(p->data, p->size, &pos, &nal, &size)) {
 		unsigned int type = nal[0] >> 1 & 0x3f;
 
 		if (type <= 21 && (type <= 9 || type >= 16))
@@ -425,19 +271,16 @@ static unsigned int first_nal_type(const struct packet *p)
 	return 64;
 }
 
-/* Drops the packets before the second CRA; returns how many are left. */
-static void start_at_second_cra(struct stream *s)
+/* Drops the packets before the second CRA. */
+static void start_at_second_cra(struct t_stream *s)
 {
 	size_t i, cras = 0;
 
-	for (i = 0; i < s->count; i++) {
+	for (i = 0; i < s->count; i++)
 		if (first_nal_type(&s->packets[i]) == 21 && ++cras == 2)
 			break;
-		free(s->packets[i].data);
-	}
 	CHECK(i < s->count, "no second CRA");
-	memmove(s->packets, s->packets + i, (s->count - i) * sizeof(s->packets[0]));
-	s->count -= i;
+	t_stream_remove(s, 0, i);
 }
 
 /* The grey picture of a skipped RASL request. */
@@ -456,11 +299,11 @@ static int is_grey(const uint8_t *pic)
 	return 1;
 }
 
-static void run_stream(const struct stream_config *cfg, struct stream *file)
+static void run_stream(const struct stream_config *cfg, struct t_stream *file)
 {
-	struct stream s = { 0 };
+	struct t_stream s = { 0 };
 	struct client cl;
-	struct request req = { 0 };
+	struct t_request req = { 0 };
 	uint8_t **ref = calloc((size_t)cfg->frames, sizeof(*ref));
 	uint8_t *capture = NULL;
 	struct dv_decoder *dec = NULL;
@@ -482,9 +325,7 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 			continue;
 		fprintf(stderr, "%s: dropping packet %zu (pts %lld)\n", cfg->name, i,
 			(long long)s.packets[i].pts);
-		free(s.packets[i].data);
-		memmove(&s.packets[i], &s.packets[i + 1], (s.count - i - 1) * sizeof(s.packets[0]));
-		s.count--;
+		t_stream_remove(&s, i, 1);
 		break;
 	}
 	/* The coded size, from the first packet's SPS. */
@@ -500,7 +341,7 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 		   cl.sps.v4l2.pic_width_in_luma_samples,
 		   cl.sps.v4l2.pic_height_in_luma_samples);
 	capture = malloc(capture_format.sizeimage);
-	refs = reference_decode(&s, ref, cfg->frames - 1);
+	refs = reference_decode(&s, ref, cfg->frames);
 	/* The RASL pictures of the CRA decoding starts at: up to the next
 	 * IRAP picture (those of later CRAs are decoded). */
 	for (i = 0; cfg->start_at_cra && i < s.count; i++) {
@@ -521,7 +362,7 @@ static void run_stream(const struct stream_config *cfg, struct stream *file)
 		goto out;
 	memset(&cl, 0, sizeof(cl));
 	for (i = 0; i < s.count; i++) {
-		const struct packet *p = &s.packets[i];
+		const struct t_packet *p = &s.packets[i];
 		int ret;
 
 		if (make_request(&cl, p, &req)) {
@@ -564,35 +405,22 @@ out:
 	free(ref);
 	free(capture);
 	free(req.bitstream);
-	stream_free(&s);
+	t_stream_free(&s);
 }
 
 /* An Annex-B file, split into access units; pts: decode order. */
-static int load_file(const char *path, struct stream *s)
+static int load_file(const char *path, struct t_stream *s)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
 	size_t size = 0, pos = 0, nal_size, start = 0, au_start = 0;
+	uint8_t *buf = t_read_file(path, &size);
 	const uint8_t *nal;
 	int have_vcl = 0;
-	long len;
 
-	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET)) {
-		if (f)
-			fclose(f);
+	if (!buf)
 		return -1;
-	}
-	size = (size_t)len;
-	buf = malloc(size);
-	if (fread(buf, 1, size, f) != size) {
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
 	memset(s, 0, sizeof(*s));
 	for (;;) {
-		int more = next_nal(buf, size, &pos, &nal, &nal_size);
+		int more = t_next_nal(buf, size, &pos, &nal, &nal_size);
 		unsigned int type = more ? nal[0] >> 1 & 0x3f : 0;
 		int vcl = more && (type <= 9 || (type >= 16 && type <= 21));
 		int starts = !more || (vcl && (nal[2] & 0x80)) ||
@@ -600,14 +428,7 @@ static int load_file(const char *path, struct stream *s)
 
 		start = more ? (size_t)(nal - buf) - 3 : size;
 		if (starts && have_vcl) {
-			struct packet *p;
-
-			s->packets = realloc(s->packets, (s->count + 1) * sizeof(*s->packets));
-			p = &s->packets[s->count];
-			p->size = start - au_start;
-			p->data = malloc(p->size);
-			memcpy(p->data, buf + au_start, p->size);
-			p->pts = (int64_t)s->count++;
+			t_stream_add(s, buf + au_start, start - au_start, (int64_t)s->count);
 			au_start = start;
 			have_vcl = 0;
 		}
@@ -652,7 +473,7 @@ int main(int argc, char **argv)
 	/* Files given: those (the conformance corpus), one by one. */
 	for (i = 1; i < (size_t)argc; i++) {
 		struct stream_config cfg = { argv[i], 0, 0, "", 0, 0, 0, 0 };
-		struct stream file;
+		struct t_stream file;
 
 		if (load_file(argv[i], &file)) {
 			CHECK(0, "%s: cannot read it", argv[i]);

@@ -30,8 +30,8 @@
 #include "backend/backend.h"
 #include "check.h"
 #include "ctrl_builder.h"
+#include "lavc_test_stream.h"
 #include "mpeg2_test_parse.h"
-#include "output/pixel_out.h"
 #include "util/log.h"
 
 DV_TEST_DEFINE_FAILURES;
@@ -53,19 +53,10 @@ struct stream_config {
 	uint32_t want_flags;	/* V4L2_MPEG2_PIC_FLAG_* seen at least once */
 };
 
-struct packet {
-	uint8_t *data;
-	size_t size;
-	int64_t pts;
-};
-
-struct stream {
-	struct packet *packets;
-	size_t count;
-};
-
-static void fill_frame(AVFrame *f, int t, int w, int h)
+static void fill_frame(AVFrame *f, int t, const void *config)
 {
+	const struct stream_config *cfg = config;
+	const int w = cfg->width, h = cfg->height;
 	uint32_t noise = 0x9e3779b9u * (uint32_t)(t + 1);
 	int x, y;
 
@@ -87,28 +78,9 @@ static void fill_frame(AVFrame *f, int t, int w, int h)
 			f->data[1][y * f->linesize[1] + x] = (uint8_t)(128 + ((x - t) & 63) - 32);
 			f->data[2][y * f->linesize[2] + x] = (uint8_t)(128 + ((y + 2 * t) & 31) - 16);
 		}
-}
-
-static void stream_add(struct stream *s, const AVPacket *pkt)
-{
-	struct packet *p;
-
-	s->packets = realloc(s->packets, (s->count + 1) * sizeof(*s->packets));
-	p = &s->packets[s->count++];
-	p->data = malloc((size_t)pkt->size);
-	memcpy(p->data, pkt->data, (size_t)pkt->size);
-	p->size = (size_t)pkt->size;
-	p->pts = pkt->pts;
-}
-
-static void stream_free(struct stream *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->count; i++)
-		free(s->packets[i].data);
-	free(s->packets);
-	memset(s, 0, sizeof(*s));
+	/* An interlaced source, top field first. */
+	if (cfg->interlaced)
+		f->flags |= AV_FRAME_FLAG_INTERLACED | AV_FRAME_FLAG_TOP_FIELD_FIRST;
 }
 
 static uint16_t *custom_matrix(int intra)
@@ -125,13 +97,10 @@ static uint16_t *custom_matrix(int intra)
 	return m;
 }
 
-static int encode(const struct stream_config *cfg, struct stream *s)
+static int encode(const struct stream_config *cfg, struct t_stream *s)
 {
-	const AVCodec *codec = avcodec_find_encoder_by_name("mpeg2video");
-	AVCodecContext *enc = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	int ret = -1, i;
+	AVCodecContext *enc = avcodec_alloc_context3(avcodec_find_encoder_by_name("mpeg2video"));
+	int ret;
 
 	enc->width = cfg->width;
 	enc->height = cfg->height;
@@ -153,117 +122,25 @@ static int encode(const struct stream_config *cfg, struct stream *s)
 	av_opt_set_int(enc->priv_data, "alternate_scan", cfg->alternate_scan, 0);
 	av_opt_set_int(enc->priv_data, "intra_vlc", cfg->intra_vlc, 0);
 	av_opt_set_int(enc->priv_data, "non_linear_quant", cfg->non_linear_quant, 0);
-	if (avcodec_open2(enc, codec, NULL) < 0) {
-		fprintf(stderr, "%s: mpeg2video refused the settings\n", cfg->name);
-		goto out;
-	}
-	frame->format = AV_PIX_FMT_YUV420P;
-	frame->width = cfg->width;
-	frame->height = cfg->height;
-	if (av_frame_get_buffer(frame, 0) < 0)
-		goto out;
-	for (i = 0; i <= cfg->frames; i++) {
-		if (i < cfg->frames) {
-			av_frame_make_writable(frame);
-			fill_frame(frame, i, cfg->width, cfg->height);
-			frame->pts = i;
-			if (cfg->interlaced)
-				frame->flags |= AV_FRAME_FLAG_INTERLACED |
-						AV_FRAME_FLAG_TOP_FIELD_FIRST;
-		}
-		if (avcodec_send_frame(enc, i < cfg->frames ? frame : NULL) < 0)
-			goto out;
-		while (avcodec_receive_packet(enc, pkt) >= 0) {
-			stream_add(s, pkt);
-			av_packet_unref(pkt);
-		}
-	}
-	ret = 0;
-out:
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	ret = t_encode(enc, cfg->name, cfg->frames, fill_frame, cfg, s);
 	avcodec_free_context(&enc);
 	return ret;
 }
 
 static void make_format(const struct stream_config *cfg, struct dv_format *fmt)
 {
-	uint32_t cw = ALIGN16((uint32_t)cfg->width), ch = ALIGN16((uint32_t)cfg->height);
-	uint32_t stride = (cw + 63) / 64 * 64;
-
-	memset(fmt, 0, sizeof(*fmt));
-	fmt->codec = DV_CODEC_ID_MPEG2;
-	fmt->bit_depth = 8;
-	fmt->coded_width = (uint32_t)cfg->width;
-	fmt->coded_height = (uint32_t)cfg->height;
-	fmt->capture_fourcc = V4L2_PIX_FMT_NV12;
-	fmt->capture_width = cw;
-	fmt->capture_height = ch;
-	fmt->bytesperline = stride;
-	fmt->sizeimage = stride * (ch + ch / 2);
+	t_capture_format(fmt, DV_CODEC_ID_MPEG2, 8, cfg->width, cfg->height,
+			 ALIGN16(cfg->width), ALIGN16(cfg->height));
 }
 
-/* Equal over the visible picture? */
-static int same_picture(const struct dv_format *fmt, int w, int h,
-			const uint8_t *a, const uint8_t *b)
+static int reference_decode(const struct t_stream *s, const struct dv_format *fmt,
+			    uint8_t **by_pts, int frames)
 {
-	const uint8_t *ca = a + fmt->bytesperline * fmt->capture_height;
-	const uint8_t *cb = b + fmt->bytesperline * fmt->capture_height;
-	int y;
-
-	for (y = 0; y < h; y++)
-		if (memcmp(a + y * fmt->bytesperline, b + y * fmt->bytesperline, (size_t)w))
-			return 0;
-	for (y = 0; y < (h + 1) / 2; y++)
-		if (memcmp(ca + y * fmt->bytesperline, cb + y * fmt->bytesperline,
-			   (size_t)((w + 1) / 2 * 2)))
-			return 0;
-	return 1;
-}
-
-static int reference_decode(const struct stream *s, const struct dv_format *fmt,
-			    uint8_t **by_pts, int64_t max_pts)
-{
-	const AVCodec *codec = avcodec_find_decoder_by_name("mpeg2video");
-	AVCodecContext *dec = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	size_t i;
-	int out = 0;
+	AVCodecContext *dec = avcodec_alloc_context3(avcodec_find_decoder_by_name("mpeg2video"));
+	int out;
 
 	dec->thread_count = 1;
-	if (avcodec_open2(dec, codec, NULL) < 0)
-		return -1;
-	for (i = 0; i <= s->count; i++) {
-		if (i < s->count) {
-			pkt->data = s->packets[i].data;
-			pkt->size = (int)s->packets[i].size;
-			pkt->pts = s->packets[i].pts;
-		}
-		if (avcodec_send_packet(dec, i < s->count ? pkt : NULL) < 0)
-			fprintf(stderr, "reference: packet %zu refused\n", i);
-		while (avcodec_receive_frame(dec, frame) >= 0) {
-			struct dv_yuv420_picture pic = {
-				.plane = { frame->data[0], frame->data[1], frame->data[2] },
-				.linesize = { frame->linesize[0], frame->linesize[1],
-					      frame->linesize[2] },
-				.width = (uint32_t)frame->width,
-				.height = (uint32_t)frame->height,
-				.bit_depth = 8,
-			};
-			uint32_t used;
-
-			if (frame->pts >= 0 && frame->pts <= max_pts && !by_pts[frame->pts]) {
-				by_pts[frame->pts] = calloc(1, fmt->sizeimage);
-				CHECK_EQ(dv_pixel_out_write(&pic, fmt, by_pts[frame->pts],
-							    fmt->sizeimage, &used), 0);
-				out++;
-			}
-			av_frame_unref(frame);
-		}
-	}
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	out = t_reference_decode(dec, s, fmt, by_pts, (size_t)frames, 0);
 	avcodec_free_context(&dec);
 	return out;
 }
@@ -279,9 +156,7 @@ struct client {
 	int refs;
 	uint32_t flags_seen;
 	int matrices_loaded;	/* the stream loaded both matrices */
-	struct dv_ctrl_builder ctrls;
-	uint8_t *slices;
-	size_t size;
+	struct t_request req;
 };
 
 static uint64_t ts_of(int64_t pts)
@@ -289,14 +164,14 @@ static uint64_t ts_of(int64_t pts)
 	return (uint64_t)(pts + 1) * 1000;
 }
 
-static int make_request(struct client *c, const struct packet *p)
+static int make_request(struct client *c, const struct t_packet *p)
 {
 	const uint64_t none = UINT64_MAX;
 	struct v4l2_ctrl_mpeg2_picture *pic = &c->parse.pic;
 	int n;
 
-	c->slices = realloc(c->slices, p->size);
-	n = t_mpeg2_parse(&c->parse, p->data, p->size, c->slices, p->size, &c->size);
+	c->req.bitstream = realloc(c->req.bitstream, p->size);
+	n = t_mpeg2_parse(&c->parse, p->data, p->size, c->req.bitstream, p->size, &c->req.size);
 	if (n <= 0 || !c->parse.have_picture_ext || !c->parse.have_sequence_ext)
 		return -1;
 	c->flags_seen |= pic->flags;
@@ -312,11 +187,11 @@ static int make_request(struct client *c, const struct packet *p)
 		c->ref_ts[1] = ts_of(p->pts);
 		c->refs++;
 	}
-	dv_ctrl_builder_init(&c->ctrls);
-	dv_ctrl_builder_add(&c->ctrls, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &c->parse.seq,
+	dv_ctrl_builder_init(&c->req.ctrls);
+	dv_ctrl_builder_add(&c->req.ctrls, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &c->parse.seq,
 			    sizeof(c->parse.seq));
-	dv_ctrl_builder_add(&c->ctrls, V4L2_CID_STATELESS_MPEG2_PICTURE, pic, sizeof(*pic));
-	dv_ctrl_builder_add(&c->ctrls, V4L2_CID_STATELESS_MPEG2_QUANTISATION,
+	dv_ctrl_builder_add(&c->req.ctrls, V4L2_CID_STATELESS_MPEG2_PICTURE, pic, sizeof(*pic));
+	dv_ctrl_builder_add(&c->req.ctrls, V4L2_CID_STATELESS_MPEG2_QUANTISATION,
 			    &c->parse.quant, sizeof(c->parse.quant));
 	return 0;
 }
@@ -324,29 +199,12 @@ static int make_request(struct client *c, const struct packet *p)
 static int decode_request(struct dv_decoder *dec, const struct dv_format *fmt,
 			  const struct client *c, int64_t pts, uint8_t *capture)
 {
-	struct dv_decode_job job = {
-		.fmt = fmt,
-		.ctrls = c->ctrls.buf,
-		.ctrls_size = c->ctrls.size,
-		.bitstream = c->slices,
-		.bitstream_size = c->size,
-		.capture = capture,
-		.capture_size = fmt->sizeimage,
-		.timestamp = ts_of(pts),
-	};
-	uint32_t used = 0;
-	int ret;
-
-	memset(capture, 0xcd, fmt->sizeimage);
-	ret = dv_backend_lavc.decode(dec, &job, &used);
-	if (!ret)
-		CHECK_EQ(used, fmt->sizeimage);
-	return ret;
+	return t_decode_request(dec, fmt, &c->req, ts_of(pts), capture);
 }
 
 static void run_stream(const struct stream_config *cfg)
 {
-	struct stream s = { 0 };
+	struct t_stream s = { 0 };
 	struct client c;
 	struct dv_format fmt;
 	uint8_t **ref = calloc((size_t)cfg->frames, sizeof(*ref));
@@ -364,7 +222,7 @@ static void run_stream(const struct stream_config *cfg)
 		CHECK(0, "%s: encoding gave %zu packets", cfg->name, s.count);
 		goto out;
 	}
-	refs = reference_decode(&s, &fmt, ref, cfg->frames - 1);
+	refs = reference_decode(&s, &fmt, ref, cfg->frames);
 	CHECK(refs == (int)s.count, "%s: reference decode gave %d frames", cfg->name, refs);
 
 	dec = dv_backend_lavc.create(DV_CODEC_ID_MPEG2);
@@ -372,7 +230,7 @@ static void run_stream(const struct stream_config *cfg)
 	if (!dec)
 		goto out;
 	for (i = 0; i < s.count; i++) {
-		const struct packet *p = &s.packets[i];
+		const struct t_packet *p = &s.packets[i];
 		int ret;
 
 		if (make_request(&c, p)) {
@@ -385,7 +243,7 @@ static void run_stream(const struct stream_config *cfg)
 		      (long long)p->pts, ret);
 		if (ret || p->pts < 0 || p->pts >= cfg->frames || !ref[p->pts])
 			continue;
-		if (same_picture(&fmt, cfg->width, cfg->height, capture, ref[p->pts]))
+		if (t_same_picture(&fmt, cfg->width, cfg->height, capture, ref[p->pts]))
 			matched++;
 		else
 			CHECK(0, "%s: request %zu (pts %lld): picture differs from the reference",
@@ -404,17 +262,17 @@ static void run_stream(const struct stream_config *cfg)
 
 	/* A request without slices is refused; after a reset (a seek), the
 	 * stream decodes again from its first picture. */
-	c.size = 0;
+	c.req.size = 0;
 	CHECK_EQ(decode_request(dec, &fmt, &c, 0, capture), -EINVAL);
 	dv_backend_lavc.reset(dec);
 	memset(&c.ref_ts, 0, sizeof(c.ref_ts));
 	c.refs = 0;
 	for (i = 0; i < s.count && i < 6; i++) {
-		const struct packet *p = &s.packets[i];
+		const struct t_packet *p = &s.packets[i];
 
 		make_request(&c, p);
 		CHECK(decode_request(dec, &fmt, &c, p->pts, capture) == 0 &&
-		      same_picture(&fmt, cfg->width, cfg->height, capture, ref[p->pts]),
+		      t_same_picture(&fmt, cfg->width, cfg->height, capture, ref[p->pts]),
 		      "%s: after reset, request %zu", cfg->name, i);
 	}
 out:
@@ -424,8 +282,8 @@ out:
 		free(ref[i]);
 	free(ref);
 	free(capture);
-	free(c.slices);
-	stream_free(&s);
+	free(c.req.bitstream);
+	t_stream_free(&s);
 }
 
 /* MD5 of the visible picture as framemd5.py hashes NV12: tight rows. */
@@ -448,32 +306,12 @@ static void picture_md5(const struct dv_format *fmt, int w, int h,
 		snprintf(out + 2 * y, 3, "%02x", sum[y]);
 }
 
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *data = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
-		data = malloc((size_t)n);
-		if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
-			free(data);
-			data = NULL;
-		}
-		*size = (size_t)n;
-	}
-	fclose(f);
-	return data;
-}
-
 /*
  * Splits an elementary stream into coded pictures, as a parser hands them
  * to a client: each from the headers before it (sequence, GOP, picture)
  * to its last slice.
  */
-static void split_pictures(const uint8_t *data, size_t size, struct stream *s)
+static void split_pictures(const uint8_t *data, size_t size, struct t_stream *s)
 {
 	size_t i, start = 0;
 	int have_slices = 0;
@@ -485,10 +323,7 @@ static void split_pictures(const uint8_t *data, size_t size, struct stream *s)
 			continue;
 		code = data[i + 3];
 		if ((code == 0xb3 || code == 0xb8 || code == 0x00 || code == 0xb7) && have_slices) {
-			AVPacket pkt = { .data = (uint8_t *)data + start, .size = (int)(i - start),
-					 .pts = (int64_t)s->count };
-
-			stream_add(s, &pkt);
+			t_stream_add(s, data + start, i - start, (int64_t)s->count);
 			start = i;
 			have_slices = 0;
 		}
@@ -496,19 +331,15 @@ static void split_pictures(const uint8_t *data, size_t size, struct stream *s)
 			have_slices = 1;
 		i += 3;
 	}
-	if (have_slices) {
-		AVPacket pkt = { .data = (uint8_t *)data + start, .size = (int)(size - start),
-				 .pts = (int64_t)s->count };
-
-		stream_add(s, &pkt);
-	}
+	if (have_slices)
+		t_stream_add(s, data + start, size - start, (int64_t)s->count);
 }
 
 static void run_corpus_clip(const char *dir, const char *name, int w, int h, int frames)
 {
 	struct stream_config cfg = { .name = name, .width = w, .height = h };
 	char path[4096], (*shown)[33] = calloc((size_t)frames + 1, 33), pending[33] = "";
-	struct stream s = { 0 };
+	struct t_stream s = { 0 };
 	struct dv_format fmt;
 	struct client c;
 	struct dv_decoder *dec = dv_backend_lavc.create(DV_CODEC_ID_MPEG2);
@@ -522,13 +353,13 @@ static void run_corpus_clip(const char *dir, const char *name, int w, int h, int
 	make_format(&cfg, &fmt);
 	capture = malloc(fmt.sizeimage);
 	snprintf(path, sizeof(path), "%s/%s.m2v", dir, name);
-	data = read_file(path, &size);
+	data = t_read_file(path, &size);
 	CHECK(data && dec, "%s: no clip or no decoder", name);
 	if (!data || !dec)
 		goto out;
 	split_pictures(data, size, &s);
 	for (i = 0; i < s.count; i++) {
-		const struct packet *p = &s.packets[i];
+		const struct t_packet *p = &s.packets[i];
 		char md5[33];
 		int ret;
 
@@ -572,8 +403,8 @@ out:
 	free(data);
 	free(capture);
 	free(shown);
-	free(c.slices);
-	stream_free(&s);
+	free(c.req.bitstream);
+	t_stream_free(&s);
 }
 
 static void run_corpus(const char *dir)

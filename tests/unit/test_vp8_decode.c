@@ -27,7 +27,7 @@
 #include "backend/backend.h"
 #include "check.h"
 #include "ctrl_builder.h"
-#include "output/pixel_out.h"
+#include "lavc_test_stream.h"
 #include "rebuild/vp8/vp8_header.h"
 
 DV_TEST_DEFINE_FAILURES;
@@ -51,18 +51,13 @@ static const struct dv_format capture_format = {
 	.sizeimage = CAP_STRIDE * (CAP_HEIGHT + CAP_HEIGHT / 2),
 };
 
-struct packet {
-	uint8_t *data;
-	size_t size;
-};
+static struct t_stream stream;
 
-static struct packet packets[4 * FRAMES];
-static size_t n_packets;
-
-static void fill_frame(AVFrame *f, int t)
+static void fill_frame(AVFrame *f, int t, const void *unused)
 {
 	int x, y;
 
+	(void)unused;
 	for (y = 0; y < HEIGHT; y++)
 		for (x = 0; x < WIDTH; x++) {
 			int v = ((x + 2 * t) * 3 + (y - t) * 2) & 0xff;
@@ -80,22 +75,18 @@ static void fill_frame(AVFrame *f, int t)
 
 /*
  * One libvpx pass: @pass 1 collects statistics into *@stats, 2 encodes
- * with them into packets[] (libvpx makes alt-ref frames in two-pass mode
+ * with them into the stream (libvpx makes alt-ref frames in two-pass mode
  * only). 0, or -1 when libvpx is missing or refuses the settings.
  */
 static int encode_pass(int pass, char **stats)
 {
 	const AVCodec *codec = avcodec_find_encoder_by_name("libvpx");
 	AVCodecContext *enc;
-	AVFrame *frame;
-	AVPacket *pkt;
-	int ret = -1, i;
+	int ret;
 
 	if (!codec)
 		return -1;
 	enc = avcodec_alloc_context3(codec);
-	frame = av_frame_alloc();
-	pkt = av_packet_alloc();
 	enc->width = WIDTH;
 	enc->height = HEIGHT;
 	enc->pix_fmt = AV_PIX_FMT_YUV420P;
@@ -111,43 +102,16 @@ static int encode_pass(int pass, char **stats)
 	av_opt_set_int(enc->priv_data, "cpu-used", 4, 0);
 	av_opt_set_int(enc->priv_data, "auto-alt-ref", 1, 0);
 	av_opt_set_int(enc->priv_data, "lag-in-frames", 12, 0);
-	if (avcodec_open2(enc, codec, NULL) < 0)
-		goto out;
-	frame->format = AV_PIX_FMT_YUV420P;
-	frame->width = WIDTH;
-	frame->height = HEIGHT;
-	if (av_frame_get_buffer(frame, 0) < 0)
-		goto out;
-	for (i = 0; i <= FRAMES; i++) {
-		if (i < FRAMES) {
-			av_frame_make_writable(frame);
-			fill_frame(frame, i);
-			frame->pts = i;
-		}
-		if (avcodec_send_frame(enc, i < FRAMES ? frame : NULL) < 0)
-			goto out;
-		while (avcodec_receive_packet(enc, pkt) >= 0) {
-			if (pass == 2 &&
-			    n_packets < sizeof(packets) / sizeof(packets[0])) {
-				packets[n_packets].data = malloc((size_t)pkt->size);
-				memcpy(packets[n_packets].data, pkt->data,
-				       (size_t)pkt->size);
-				packets[n_packets++].size = (size_t)pkt->size;
-			}
-			av_packet_unref(pkt);
-		}
+	ret = t_encode(enc, pass == 1 ? "VP8 pass 1" : "VP8 pass 2", FRAMES, fill_frame, NULL,
+		       pass == 2 ? &stream : NULL);
+	if (!ret && pass == 1) {
+		if (enc->stats_out)
+			*stats = strdup(enc->stats_out);
+		else
+			ret = -1;
 	}
-	if (pass == 1) {
-		if (!enc->stats_out)
-			goto out;
-		*stats = strdup(enc->stats_out);
-	}
-	ret = 0;
-out:
 	if (pass == 2)
 		enc->stats_in = NULL;
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
 	avcodec_free_context(&enc);
 	return ret;
 }
@@ -166,62 +130,20 @@ static int encode(void)
 /* The plain decode: every output frame, in order, as NV12. */
 static int reference_decode(uint8_t **out)
 {
-	const AVCodec *codec = avcodec_find_decoder_by_name("vp8");
-	AVCodecContext *dec = avcodec_alloc_context3(codec);
-	AVFrame *frame = av_frame_alloc();
-	AVPacket *pkt = av_packet_alloc();
-	int n = 0;
-	size_t i;
+	AVCodecContext *dec = avcodec_alloc_context3(avcodec_find_decoder_by_name("vp8"));
+	int n;
 
 	dec->apply_cropping = 0;
 	dec->thread_count = 1;
-	if (avcodec_open2(dec, codec, NULL) < 0)
-		return -1;
-	for (i = 0; i <= n_packets; i++) {
-		if (i < n_packets) {
-			pkt->data = packets[i].data;
-			pkt->size = (int)packets[i].size;
-		}
-		CHECK(avcodec_send_packet(dec, i < n_packets ? pkt : NULL) >= 0,
-		      "reference: packet %zu refused", i);
-		while (avcodec_receive_frame(dec, frame) >= 0) {
-			struct dv_yuv420_picture pic = {
-				.plane = { frame->data[0], frame->data[1], frame->data[2] },
-				.linesize = { frame->linesize[0], frame->linesize[1],
-					      frame->linesize[2] },
-				.width = (uint32_t)frame->width,
-				.height = (uint32_t)frame->height,
-				.bit_depth = 8,
-			};
-			uint32_t used;
-
-			if (n < 4 * FRAMES) {
-				out[n] = calloc(1, capture_format.sizeimage);
-				dv_pixel_out_write(&pic, &capture_format, out[n],
-						   capture_format.sizeimage, &used);
-				n++;
-			}
-			av_frame_unref(frame);
-		}
-	}
-	av_packet_free(&pkt);
-	av_frame_free(&frame);
+	n = t_reference_decode(dec, &stream, &capture_format, out, 4 * FRAMES,
+			       T_REF_OUTPUT_ORDER | T_REF_NO_REFUSAL);
 	avcodec_free_context(&dec);
 	return n;
 }
 
 static int same_picture(const uint8_t *a, const uint8_t *b)
 {
-	unsigned int y;
-
-	for (y = 0; y < HEIGHT; y++)
-		if (memcmp(a + y * CAP_STRIDE, b + y * CAP_STRIDE, WIDTH))
-			return 0;
-	for (y = 0; y < (HEIGHT + 1) / 2; y++)
-		if (memcmp(a + (CAP_HEIGHT + y) * CAP_STRIDE,
-			   b + (CAP_HEIGHT + y) * CAP_STRIDE, (WIDTH + 1) / 2 * 2))
-			return 0;
-	return 1;
+	return t_same_picture(&capture_format, WIDTH, HEIGHT, a, b);
 }
 
 /* The client's side: the frame control, references as GStreamer keeps
@@ -232,7 +154,7 @@ struct client {
 };
 
 static void make_control(struct client *c, const struct dv_vp8_header *h,
-			 const struct packet *p, uint64_t ts,
+			 const struct t_packet *p, uint64_t ts,
 			 struct v4l2_ctrl_vp8_frame *f)
 {
 	size_t pos = h->tag_size + h->first_part_size, rest;
@@ -299,34 +221,26 @@ static void run(int strip_tags, uint8_t **ref, int n_ref)
 	CHECK(dec != NULL, "no VP8 decoder");
 	if (!dec)
 		return;
-	for (i = 0; i < n_packets; i++) {
+	for (i = 0; i < stream.count; i++) {
+		const struct t_packet *p = &stream.packets[i];
 		struct v4l2_ctrl_vp8_frame frame;
-		struct dv_ctrl_builder ctrls;
+		struct t_request req;
 		struct dv_vp8_header h;
 		const uint64_t ts = (uint64_t)i * 1000;
-		struct dv_decode_job job;
-		uint32_t used = 0;
 		int ret;
 
-		if (dv_vp8_header_parse(packets[i].data, packets[i].size, &h)) {
+		if (dv_vp8_header_parse(p->data, p->size, &h)) {
 			CHECK(0, "packet %zu is no VP8 frame", i);
 			continue;
 		}
-		make_control(&c, &h, &packets[i], ts, &frame);
-		dv_ctrl_builder_init(&ctrls);
-		dv_ctrl_builder_add(&ctrls, V4L2_CID_STATELESS_VP8_FRAME, &frame,
+		make_control(&c, &h, p, ts, &frame);
+		dv_ctrl_builder_init(&req.ctrls);
+		dv_ctrl_builder_add(&req.ctrls, V4L2_CID_STATELESS_VP8_FRAME, &frame,
 				    sizeof(frame));
-		memset(&job, 0, sizeof(job));
-		job.fmt = &capture_format;
-		job.ctrls = ctrls.buf;
-		job.ctrls_size = ctrls.size;
-		job.bitstream = packets[i].data + (strip_tags ? h.tag_size : 0);
-		job.bitstream_size = packets[i].size - (strip_tags ? h.tag_size : 0);
-		job.capture = capture;
-		job.capture_size = capture_format.sizeimage;
-		job.timestamp = ts;
-		memset(capture, 0xcd, capture_format.sizeimage);
-		ret = dv_backend_lavc.decode(dec, &job, &used);
+		/* Straight from the packet, sized exactly: ASan sees a read past it. */
+		req.bitstream = p->data + (strip_tags ? h.tag_size : 0);
+		req.size = p->size - (strip_tags ? h.tag_size : 0);
+		ret = t_decode_request(dec, &capture_format, &req, ts, capture);
 		CHECK(ret == 0, "%s: packet %zu (%s) gave no picture: %d",
 		      strip_tags ? "no tags" : "whole frames", i,
 		      h.show_frame ? "shown" : "hidden", ret);
@@ -346,7 +260,7 @@ static void run(int strip_tags, uint8_t **ref, int n_ref)
 	CHECK(c.keys >= 2, "only %u key frames", c.keys);
 	CHECK(c.partitions & 4, "no frame with 4 token partitions");
 	fprintf(stderr, "%s: %zu requests, %u hidden, %u key frames, %d/%d shown exact\n",
-		strip_tags ? "no tags" : "whole frames", n_packets, c.hidden,
+		strip_tags ? "no tags" : "whole frames", stream.count, c.hidden,
 		c.keys, matched, n_ref);
 	dv_backend_lavc.destroy(dec);
 	free(capture);
@@ -374,40 +288,33 @@ static void run_damaged(uint8_t **ref, int n_ref)
 		if (pass)
 			dv_backend_lavc.reset(dec);
 		memset(&c, 0, sizeof(c));
-		for (i = 0; i < n_packets; i++) {
+		for (i = 0; i < stream.count; i++) {
+			const struct t_packet *p = &stream.packets[i];
 			struct v4l2_ctrl_vp8_frame frame;
-			struct dv_ctrl_builder ctrls;
+			struct t_request req;
 			struct dv_vp8_header h;
-			struct dv_decode_job job;
-			uint8_t *bs = malloc(packets[i].size);
-			size_t size = packets[i].size;
-			uint32_t used = 0;
+			uint8_t *bs = malloc(p->size);
+			size_t size = p->size;
 			int ret;
 
-			memcpy(bs, packets[i].data, size);
+			memcpy(bs, p->data, size);
 			if (dv_vp8_header_parse(bs, size, &h)) {
 				free(bs);
 				continue;
 			}
-			make_control(&c, &h, &packets[i], (uint64_t)i * 1000, &frame);
+			make_control(&c, &h, p, (uint64_t)i * 1000, &frame);
 			if (!pass && i % 3 == 1)
 				for (j = h.tag_size; j < size; j += 7)
 					bs[j] ^= (uint8_t)(1u << (j % 8));
 			if (!pass && i % 5 == 2)
 				size = h.tag_size + (size - h.tag_size) / 3;
-			dv_ctrl_builder_init(&ctrls);
-			dv_ctrl_builder_add(&ctrls, V4L2_CID_STATELESS_VP8_FRAME,
+			dv_ctrl_builder_init(&req.ctrls);
+			dv_ctrl_builder_add(&req.ctrls, V4L2_CID_STATELESS_VP8_FRAME,
 					    &frame, sizeof(frame));
-			memset(&job, 0, sizeof(job));
-			job.fmt = &capture_format;
-			job.ctrls = ctrls.buf;
-			job.ctrls_size = ctrls.size;
-			job.bitstream = bs;
-			job.bitstream_size = size;
-			job.capture = capture;
-			job.capture_size = capture_format.sizeimage;
-			job.timestamp = (uint64_t)i * 1000;
-			ret = dv_backend_lavc.decode(dec, &job, &used);
+			req.bitstream = bs;
+			req.size = size;
+			ret = t_decode_request(dec, &capture_format, &req, (uint64_t)i * 1000,
+					       capture);
 			errors += ret != 0;
 			if (pass && !ret && h.show_frame) {
 				matched += shown < n_ref &&
@@ -418,7 +325,7 @@ static void run_damaged(uint8_t **ref, int n_ref)
 		}
 	}
 	fprintf(stderr, "damaged: %u of %zu requests failed; then %d/%d exact\n",
-		errors, n_packets, matched, n_ref);
+		errors, stream.count, matched, n_ref);
 	CHECK_EQ(matched, n_ref);
 	dv_backend_lavc.destroy(dec);
 	free(capture);
@@ -445,7 +352,6 @@ int main(void)
 	run_damaged(ref, n_ref);
 	for (i = 0; i < 4 * FRAMES; i++)
 		free(ref[i]);
-	for (size_t j = 0; j < n_packets; j++)
-		free(packets[j].data);
+	t_stream_free(&stream);
 	return TEST_RESULT();
 }
