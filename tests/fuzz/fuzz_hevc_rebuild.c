@@ -47,7 +47,12 @@ struct request {
 	int have_matrix;
 };
 
-/* The NAL units of an Annex-B buffer, found independently of the daemon. */
+/*
+ * The NAL units of an Annex-B buffer, found independently of the daemon.
+ * A NAL unit runs to the next 00 00 01, as FFmpeg splits it: 00 00 00
+ * inside one (which emulation prevention rules out, but a client may
+ * send) does not end it.
+ */
 static int next_nal(const uint8_t *buf, size_t size, size_t *pos,
 		    const uint8_t **nal, size_t *nal_size)
 {
@@ -60,7 +65,7 @@ static int next_nal(const uint8_t *buf, size_t size, size_t *pos,
 			return 0;
 		start = i + 3;
 		for (i = start; i + 3 <= size; i++)
-			if (buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] <= 1)
+			if (buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 1)
 				break;
 		if (i + 3 > size)
 			i = size;
@@ -236,6 +241,22 @@ static size_t seed_slice(uint8_t *out, size_t cap, int idr)
 	return pos + sizeof(tail);
 }
 
+/*
+ * An IDR slice whose header holds 00 00 00 (found by this target): PPS id
+ * 63, then a 16-bit slice_segment_address (4096x2304 in 16x16 CTBs), seven
+ * slice_reserved_flags and slice_type I, all zero bits but the ones of
+ * ue(63) and ue(2). The NAL unit is kept whole, so the rewrite check must
+ * see it whole too.
+ */
+static const uint8_t idr_zeros[] = { 0, 0, 1, 20 << 1, 1, 0x00, 0x80, 0x00, 0x00, 0x00, 0xc0 };
+
+static void idr_zeros_pps(struct v4l2_ctrl_hevc_pps *pps)
+{
+	pps->pic_parameter_set_id = 63;
+	pps->num_extra_slice_header_bits = 7;
+	pps->flags = V4L2_HEVC_PPS_FLAG_DEPENDENT_SLICE_SEGMENT_ENABLED;
+}
+
 void dv_fuzz_seeds(void)
 {
 	struct request r;
@@ -283,4 +304,16 @@ void dv_fuzz_seeds(void)
 	n = seed_slice(slice, sizeof(slice), 0);
 	fz_put(&o, slice, n);
 	fz_out_seed(&o, "p_scaling", 1);
+
+	r.sps.flags = 0;
+	r.sps.pic_width_in_luma_samples = 4096;
+	r.sps.pic_height_in_luma_samples = 2304;
+	r.sps.log2_diff_max_min_luma_coding_block_size = 1;
+	fz_put_u8(&o, F_RAW_SPS);
+	fz_put(&o, &r.sps, sizeof(r.sps));
+	idr_zeros_pps(&r.pps);
+	fz_put(&o, &r.pps, sizeof(r.pps));
+	fz_put(&o, &r.dp, sizeof(r.dp));
+	fz_put(&o, idr_zeros, sizeof(idr_zeros));
+	fz_out_seed(&o, "idr_zeros_in_header", 1);
 }
