@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: daedalus_v4l2_daemon daemon [--node PATH] [--user NAME] [--verbose]\n"
 		"                                   [--dump-jobs DIR] [--status-file PATH]\n"
-		"                                   [--threads N]\n"
+		"                                   [--threads N] [--job-delay-ms N]\n"
 		"       daedalus_v4l2_daemon status [--status-file PATH]\n"
 		"  --node PATH  bridge node (default %s)\n"
 		"  --user NAME  switch to this user once the bridge is open\n"
@@ -47,7 +47,9 @@ static void usage(FILE *out)
 		"  --status-file PATH  where the daemon writes its status every second, and\n"
 		"               where status reads it (default %s)\n"
 		"  --threads N  decode threads of one stream at most (default: one per CPU;\n"
-		"               all streams together get about one per CPU)\n",
+		"               all streams together get about one per CPU)\n"
+		"  --job-delay-ms N  hold every job N ms before decoding it (testing: a\n"
+		"               decoder as slow on any machine as the watchdog tests need)\n",
 		DV_BRIDGE_NODE, DV_STATUS_FILE_DEFAULT);
 }
 
@@ -101,6 +103,15 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			dv_threads_configure((int)n);
+		} else if (!strcmp(argv[i], "--job-delay-ms") && i + 1 < argc) {
+			char *end;
+			long ms = strtol(argv[++i], &end, 10);
+
+			if (*end || ms < 0 || ms > 60000) {
+				usage(stderr);
+				return 1;
+			}
+			dv_contexts_delay_jobs((unsigned int)ms);
 		} else if (!strcmp(argv[i], "--verbose")) {
 			dv_log_max = DV_LOG_DEBUG;
 		} else {

@@ -75,12 +75,18 @@ struct dv_context {
 
 static struct dv_context *contexts;
 static const char *dump_dir;
+static unsigned int job_delay_ms;
 
 void dv_contexts_dump_jobs(const char *dir)
 {
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		dv_warn("cannot make %s: %s", dir, strerror(errno));
 	dump_dir = dir;
+}
+
+void dv_contexts_delay_jobs(unsigned int ms)
+{
+	job_delay_ms = ms;
 }
 
 /* The job message as the module sent it, for replaying a failure offline. */
@@ -209,6 +215,13 @@ static int dv_context_start_job(struct dv_context *ctx, struct dv_item *item,
 	memcpy(&run->job, item->msg, sizeof(run->job));
 	if (dump_dir)
 		dv_context_dump(ctx, item, run->job.job_id);
+	if (job_delay_ms) {
+		struct timespec delay = { .tv_sec = job_delay_ms / 1000,
+					  .tv_nsec = (long)(job_delay_ms % 1000) * 1000000 };
+
+		while (nanosleep(&delay, &delay) && errno == EINTR)
+			;
+	}
 	/* Map the CAPTURE buffer first: a new fd must never leak. */
 	run->cap = dv_capture_get(run->job.capture_cookie, run->job.capture_fd,
 				  run->job.capture_size);

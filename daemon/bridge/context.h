@@ -25,6 +25,12 @@ void dv_contexts_shutdown(void);
 /* Write each job message as received to @dir/ctx<C>-job<J>.msg (debugging). */
 void dv_contexts_dump_jobs(const char *dir);
 
+/*
+ * Hold every job @ms milliseconds before decoding it: a decoder as slow on
+ * any machine as the tests of the module's job watchdog need.
+ */
+void dv_contexts_delay_jobs(unsigned int ms);
+
 /* Makes and drops one decoder per codec, so that the first stream starts fast. */
 void dv_backends_warm_up(void);
 
