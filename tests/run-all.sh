@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernels+=("$2"); shift 2 ;;
 	# Full counts keep the first kernel's guest busy for hours, not the
-	# default 50 minutes.
+	# default 60 minutes.
 	--full) export DAEDALUS_FULL=1 DAEDALUS_VM_TIMEOUT=${DAEDALUS_VM_TIMEOUT:-14400}; shift ;;
 	*) die "unknown option $1" ;;
 	esac

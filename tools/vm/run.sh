@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 
 kver=6.12
 accel=${DAEDALUS_ACCEL:-tcg}
-timeout_s=${DAEDALUS_VM_TIMEOUT:-3000}
+timeout_s=${DAEDALUS_VM_TIMEOUT:-3600}
 sample=1 sample_offset=0
 while [ $# -gt 0 ]; do
 	case $1 in
