@@ -22,6 +22,15 @@ progress_elapsed() {
 	fi
 }
 
+# progress_where LOG -- the log's last line that says where the step is,
+# not a compiler's diagnostic (a kernel build's warnings, their source
+# excerpts and carets), which would read as an error on a progress line.
+progress_where() {
+	tail -n 200 "$1" 2>/dev/null | tr -d '\r' |
+		grep -Ev '^[[:space:]]*([0-9]+ )?[|^]|warning:|note:|error:|In function|In file included|from [^ ]+:[0-9]+|^[[:space:]]*$' |
+		tail -n 1
+}
+
 step() {
 	local what=$1 minutes=$2 logf=$3 start pid rc last now
 	shift 3
@@ -37,9 +46,9 @@ step() {
 		now=$(date +%s)
 		if [ $((now - last)) -ge 30 ]; then
 			last=$now
-			printf '[%s] %s: running for %s; last log line: %.100s\n' \
+			printf '[%s] %s: running for %s; at: %.100s\n' \
 				"$(progress_clock)" "$what" "$(progress_elapsed $((now - start)))" \
-				"$(tail -n 1 "$logf" 2>/dev/null | tr -d '\r')" >&2
+				"$(progress_where "$logf")" >&2
 		fi
 	done
 	rc=0
