@@ -74,6 +74,18 @@ static struct v4l2_pix_format_mplane get_capture(int fd)
 	return f.fmt.pix_mp;
 }
 
+/* A control value set outside a request must be refused with EINVAL. */
+static void expect_refused(int fd, unsigned int id, void *value, size_t size, const char *what)
+{
+	check(set_ctrl(fd, -1, id, value, size) == EINVAL, "%s refused with EINVAL", what);
+}
+
+/* ... or taken. */
+static void expect_accepted(int fd, unsigned int id, void *value, size_t size, const char *what)
+{
+	check(set_ctrl(fd, -1, id, value, size) == 0, "%s accepted", what);
+}
+
 /* An H.264 SPS the device takes: High, 4:2:0, 8-bit, 320x240. */
 static const struct v4l2_ctrl_h264_sps valid_h264_sps = {
 	.profile_idc = 100, .chroma_format_idc = 1,
@@ -97,25 +109,19 @@ static void test_refused_vp8(int fd)
 	check(cap.pixelformat == V4L2_PIX_FMT_NV12 && cap.width == 176 && cap.height == 112,
 	      "VP8 CAPTURE is NV12 at 16-aligned 176x112, whatever the last stream's depth");
 	bad = vp8; bad.version = 4;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
-	      "VP8 version 4 refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad), "VP8 version 4");
 	bad = vp8; bad.flags |= V4L2_VP8_FRAME_FLAG_EXPERIMENTAL;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
-	      "VP8 experimental stream refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad), "VP8 experimental stream");
 	bad = vp8; bad.horizontal_scale = 4;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
-	      "VP8 horizontal_scale 4 refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad), "VP8 horizontal_scale 4");
 	bad = vp8; bad.width = 16384;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
-	      "VP8 width 16384 refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad), "VP8 width 16384");
 	bad = vp8; bad.num_dct_parts = 3;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == EINVAL,
-	      "VP8 3 token partitions refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad), "VP8 3 token partitions");
 	bad = vp8; bad.version = 3; bad.width = 0; bad.height = 0;
 	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &bad, sizeof(bad)) == 0,
 	      "VP8 version 3 accepted, unsized outside a request");
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP8_FRAME, &vp8, sizeof(vp8)) == 0,
-	      "VP8 frame accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_VP8_FRAME, &vp8, sizeof(vp8), "VP8 frame");
 }
 
 static int set_menu(int fd, unsigned int id, int32_t value)
@@ -137,27 +143,20 @@ static void test_refused_hevc(int fd)
 	struct v4l2_ctrl_hevc_sps bad;
 
 	check(set_output(fd, V4L2_PIX_FMT_HEVC_SLICE, 352, 288) == 0, "S_FMT OUTPUT HEVC_SLICE");
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &sps, sizeof(sps)) == 0,
-	      "HEVC Main SPS accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_HEVC_SPS, &sps, sizeof(sps), "HEVC Main SPS");
 	bad = sps; bad.chroma_format_idc = 2;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "HEVC SPS chroma_format_idc 2 (4:2:2) refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad), "HEVC SPS chroma_format_idc 2 (4:2:2)");
 	bad = sps; bad.chroma_format_idc = 3;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "HEVC SPS chroma_format_idc 3 (4:4:4) refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad), "HEVC SPS chroma_format_idc 3 (4:4:4)");
 	bad = sps; bad.bit_depth_luma_minus8 = bad.bit_depth_chroma_minus8 = 4;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "HEVC SPS 12-bit refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad), "HEVC SPS 12-bit");
 	bad = sps; bad.bit_depth_luma_minus8 = 2;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "HEVC SPS 10-bit luma with 8-bit chroma refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad), "HEVC SPS 10-bit luma with 8-bit chroma");
 	memset(slices, 0, sizeof(slices));
 	slices[1].slice_act_y_qp_offset = 2;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices)) == EINVAL,
-	      "HEVC slice parameters with SCC ACT offsets refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices), "HEVC slice parameters with SCC ACT offsets");
 	slices[1].slice_act_y_qp_offset = 0;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices)) == 0,
-	      "two HEVC slice parameters accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS, slices, sizeof(slices), "two HEVC slice parameters");
 	{
 		uint32_t offsets[3] = { 1200, 70000, 3 };
 
@@ -174,8 +173,7 @@ static void test_refused_hevc(int fd)
 		       V4L2_STATELESS_HEVC_DECODE_MODE_FRAME_BASED) == 0,
 	      "HEVC frame-based decode mode accepted");
 	bad = sps; bad.bit_depth_luma_minus8 = bad.bit_depth_chroma_minus8 = 2;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad)) == 0,
-	      "HEVC Main 10 SPS accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_HEVC_SPS, &bad, sizeof(bad), "HEVC Main 10 SPS");
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "Main 10 HEVC CAPTURE is P010");
 	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_HEVC_SPS, &sps, sizeof(sps)) == 0,
 	      "HEVC Main SPS accepted again");
@@ -199,17 +197,13 @@ static void test_refused_values(int fd)
 	struct v4l2_pix_format_mplane cap;
 
 	check(set_output(fd, V4L2_PIX_FMT_H264_SLICE, 320, 240) == 0, "S_FMT OUTPUT H264_SLICE");
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &sps, sizeof(sps)) == 0,
-	      "H.264 High 4:2:0 8-bit SPS accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_H264_SPS, &sps, sizeof(sps), "H.264 High 4:2:0 8-bit SPS");
 	bad = sps; bad.profile_idc = 244;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "H.264 SPS profile_idc 244 refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad), "H.264 SPS profile_idc 244");
 	bad = sps; bad.profile_idc = 110; bad.bit_depth_luma_minus8 = 2; bad.bit_depth_chroma_minus8 = 2;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "H.264 SPS 10-bit refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad), "H.264 SPS 10-bit");
 	bad = sps; bad.chroma_format_idc = 3;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad)) == EINVAL,
-	      "H.264 SPS chroma_format_idc 3 refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_H264_SPS, &bad, sizeof(bad), "H.264 SPS chroma_format_idc 3");
 
 	cap = get_capture(fd);
 	check(cap.pixelformat == V4L2_PIX_FMT_NV12, "H.264 CAPTURE is NV12");
@@ -228,35 +222,27 @@ static void test_refused_values(int fd)
 
 	check(set_output(fd, V4L2_PIX_FMT_VP9_FRAME, 352, 288) == 0, "S_FMT OUTPUT VP9_FRAME");
 	bad9 = vp9; bad9.profile = 1;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9)) == EINVAL,
-	      "VP9 profile 1 refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9), "VP9 profile 1");
 	bad9 = vp9; bad9.profile = 2; bad9.bit_depth = 12;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9)) == EINVAL,
-	      "VP9 12-bit refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9), "VP9 12-bit");
 	bad9 = vp9; bad9.profile = 2; bad9.bit_depth = 10;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9)) == 0,
-	      "VP9 profile 2 10-bit accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_VP9_FRAME, &bad9, sizeof(bad9), "VP9 profile 2 10-bit");
 	cap = get_capture(fd);
 	check(cap.pixelformat == V4L2_PIX_FMT_P010, "10-bit VP9 CAPTURE is P010");
 	check(cap.plane_fmt[0].bytesperline >= 352 * 2, "P010 stride %u holds 16-bit samples",
 	      cap.plane_fmt[0].bytesperline);
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_VP9_FRAME, &vp9, sizeof(vp9)) == 0,
-	      "VP9 profile 0 accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_VP9_FRAME, &vp9, sizeof(vp9), "VP9 profile 0");
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_NV12, "8-bit VP9 CAPTURE is NV12");
 
 	check(set_output(fd, V4L2_PIX_FMT_AV1_FRAME, 352, 288) == 0, "S_FMT OUTPUT AV1_FRAME");
 	bad1 = av1; bad1.bit_depth = 12;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == EINVAL,
-	      "AV1 12-bit refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1), "AV1 12-bit");
 	bad1 = av1; bad1.seq_profile = 1; bad1.flags = 0;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == EINVAL,
-	      "AV1 High profile (4:4:4) refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1), "AV1 High profile (4:4:4)");
 	bad1 = av1; bad1.flags |= V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == EINVAL,
-	      "AV1 monochrome refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1), "AV1 monochrome");
 	bad1 = av1; bad1.bit_depth = 10;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1)) == 0,
-	      "AV1 10-bit accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_AV1_SEQUENCE, &bad1, sizeof(bad1), "AV1 10-bit");
 	check(get_capture(fd).pixelformat == V4L2_PIX_FMT_P010, "10-bit AV1 CAPTURE is P010");
 	test_refused_vp8(fd);
 	test_refused_hevc(fd);
@@ -276,26 +262,19 @@ static void test_refused_mpeg2(int fd)
 	struct v4l2_pix_format_mplane cap;
 
 	check(set_output(fd, V4L2_PIX_FMT_MPEG2_SLICE, 352, 288) == 0, "S_FMT OUTPUT MPEG2_SLICE");
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &seq, sizeof(seq)) == 0,
-	      "MPEG-2 Main profile 4:2:0 sequence accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &seq, sizeof(seq), "MPEG-2 Main profile 4:2:0 sequence");
 	bad = seq; bad.chroma_format = 2;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == EINVAL,
-	      "MPEG-2 sequence chroma_format 2 (4:2:2) refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad), "MPEG-2 sequence chroma_format 2 (4:2:2)");
 	bad = seq; bad.profile_and_level_indication = 0x85;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == EINVAL,
-	      "MPEG-2 4:2:2 profile (escape 0x85) refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad), "MPEG-2 4:2:2 profile (escape 0x85)");
 	bad = seq; bad.profile_and_level_indication = 0x14;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == EINVAL,
-	      "MPEG-2 High profile refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad), "MPEG-2 High profile");
 	bad = seq; bad.profile_and_level_indication = 0x58;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad)) == 0,
-	      "MPEG-2 Simple profile accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_MPEG2_SEQUENCE, &bad, sizeof(bad), "MPEG-2 Simple profile");
 	memset(&q, 16, sizeof(q));
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_QUANTISATION, &q, sizeof(q)) == 0,
-	      "MPEG-2 flat quantiser matrices accepted");
+	expect_accepted(fd, V4L2_CID_STATELESS_MPEG2_QUANTISATION, &q, sizeof(q), "MPEG-2 flat quantiser matrices");
 	q.non_intra_quantiser_matrix[9] = 0;
-	check(set_ctrl(fd, -1, V4L2_CID_STATELESS_MPEG2_QUANTISATION, &q, sizeof(q)) == EINVAL,
-	      "MPEG-2 zero quantiser refused with EINVAL");
+	expect_refused(fd, V4L2_CID_STATELESS_MPEG2_QUANTISATION, &q, sizeof(q), "MPEG-2 zero quantiser");
 	check(set_output(fd, V4L2_PIX_FMT_MPEG2_SLICE, 175, 99) == 0, "S_FMT OUTPUT MPEG2_SLICE 175x99");
 	cap = get_capture(fd);
 	check(cap.pixelformat == V4L2_PIX_FMT_NV12 && cap.width == 176 && cap.height == 112,
