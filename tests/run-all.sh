@@ -12,6 +12,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/tools/vm/lib.sh"
 source "$top/tools/progress.sh"
+# shellcheck source=conformance/clips.sh
+source "$top/tests/conformance/clips.sh"
 set +e
 
 kernels=()
@@ -26,9 +28,9 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
-VM_TESTS=(module-load requests bridge gst-inspect compliance conformance-h264
-	conformance-vp9 conformance-av1 conformance-vp8 conformance-mpeg2
-	conformance-hevc daemon-lifecycle hostile-daemon)
+read -ra conformance_tests <<<"$(for c in $DV_CODECS; do echo "conformance-$c"; done | xargs)"
+VM_TESTS=(module-load requests bridge gst-inspect compliance "${conformance_tests[@]}"
+	daemon-lifecycle hostile-daemon)
 # The slow fault, load and client tests drive the same kernel paths on
 # every kernel: the first kernel only, so that a CI run stays inside its
 # time. bench: tools/bench.sh's guest part at its tiny size, to keep it
@@ -92,15 +94,13 @@ corpus() {
 	step "$1 corpus" 3 "$logs/corpus-$1.log" "$top/tests/conformance/gen-corpus.sh" "$1" &&
 		"$top/tests/conformance/gen-corpus.sh" "$1" 2>/dev/null
 }
-DAEDALUS_CORPUS=$(corpus h264) || record "FAIL build/corpus-h264"
-DAEDALUS_CORPUS_VP9=$(corpus vp9) || record "FAIL build/corpus-vp9"
-DAEDALUS_CORPUS_AV1=$(corpus av1) || record "FAIL build/corpus-av1"
-DAEDALUS_CORPUS_VP8=$(corpus vp8) || record "FAIL build/corpus-vp8"
-DAEDALUS_CORPUS_MPEG2=$(corpus mpeg2) || record "FAIL build/corpus-mpeg2"
-DAEDALUS_CORPUS_HEVC=$(corpus hevc) || record "FAIL build/corpus-hevc"
+for codec in $DV_CODECS; do
+	var=DAEDALUS_$(codec_corpus_var "$codec")
+	dir=$(corpus "$codec") || record "FAIL build/corpus-$codec"
+	export "$var=$dir"
+done
 DAEDALUS_CORPUS_DEMO=$(corpus demo) || record "FAIL build/corpus-demo"
-export DAEDALUS_CORPUS DAEDALUS_CORPUS_VP9 DAEDALUS_CORPUS_AV1 DAEDALUS_CORPUS_VP8
-export DAEDALUS_CORPUS_MPEG2 DAEDALUS_CORPUS_HEVC DAEDALUS_CORPUS_DEMO
+export DAEDALUS_CORPUS_DEMO
 
 # Every 2nd clip of each corpus on the first kernel (6.12, the Pi's line:
 # the 1st, 3rd, 5th...); the API paths and every 4th H.264 clip, from the
@@ -116,7 +116,7 @@ for k in "${kernels[@]}"; do
 	"$top/tools/vm/run.sh" --kernel "$k" --sample $sample "${tests[@]}" | tee -a "$results"
 	[ "${PIPESTATUS[0]}" -le 1 ] || record "FAIL vm/$k"
 	# One line per clip, from the runners' tables.
-	for codec in h264 vp9 av1 vp8 mpeg2 hevc; do
+	for codec in $DV_CODECS; do
 		table=$top/build/vm/$k/conformance-$codec.log
 		[ -f "$table" ] || continue
 		awk -v k="$k" -v c="$codec" '$1 != "clip" && NF >= 6 {

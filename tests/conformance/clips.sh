@@ -2,6 +2,30 @@
 # clips.sh -- sourced (POSIX sh): what run-corpus.sh and the VM tests need
 # to know about a corpus's clips, written once.
 
+# The codecs the device decodes, in the order the tests take them. A codec
+# the device gains is added here, with its corpus maker
+# (make-corpus-CODEC.sh) and its VM test (tests/vm/conformance-CODEC.sh).
+# shellcheck disable=SC2034 # for the scripts that source this file
+DV_CODECS="h264 vp9 av1 vp8 mpeg2 hevc"
+
+# codec_element CODEC -- GStreamer's stateless decoder element for CODEC
+codec_element() {
+	case $1 in
+	hevc) echo v4l2slh265dec ;;
+	*) echo "v4l2sl${1}dec" ;;
+	esac
+}
+
+# codec_corpus_var CODEC -- the variable that names CODEC's corpus in the
+# guest (DAEDALUS_ in front of it on the host): CORPUS for H.264, the
+# first corpus, CORPUS_<CODEC> for the others.
+codec_corpus_var() {
+	case $1 in
+	h264) echo CORPUS ;;
+	*) echo "CORPUS_$(echo "$1" | tr '[:lower:]' '[:upper:]')" ;;
+	esac
+}
+
 # clip_file CORPUS NAME -- the clip's file: NAME.h264, NAME.h265, NAME.m2v, else NAME.ivf.
 clip_file() {
 	if [ -f "$1/$2.h264" ]; then

@@ -6,7 +6,8 @@ load_module
 video=$(video_node daedalus-v4l2)
 gst_env
 gst-inspect-1.0 v4l2codecs | tee /tmp/plugin.txt
-for element in v4l2slh264dec v4l2slvp9dec v4l2slav1dec v4l2slvp8dec v4l2slmpeg2dec v4l2slh265dec; do
+for codec in $DV_CODECS; do
+	element=$(codec_element "$codec")
 	grep -q "$element:" /tmp/plugin.txt || fail "$element not registered"
 	gst-inspect-1.0 "$element" >/tmp/element.txt ||
 		fail "gst-inspect-1.0 $element failed"

@@ -85,7 +85,8 @@ versions=2 clips_per_codec=1
 damaged=0
 # The clean stream beside each damaged one: the smallest H.264 clip.
 clean=$(smallest_clips "$CORPUS" 1)
-for corpus in "$CORPUS" "$CORPUS_VP9" "$CORPUS_AV1" "${CORPUS_VP8:-}" "${CORPUS_MPEG2:-}" "${CORPUS_HEVC:-}"; do
+for codec in $DV_CODECS; do
+	eval "corpus=\${$(codec_corpus_var "$codec"):-}"
 	[ -f "$corpus/clips.txt" ] || continue
 	for clip in $(grep -v '^#' "$corpus/clips.txt" | head -n $clips_per_codec | cut -d' ' -f1); do
 		file=$(clip_file "$corpus" "$clip")

@@ -7,11 +7,13 @@
 #   PASS 6.12/compliance
 #   FAIL 6.12/kernel-log
 # Results and the whole console log are left in build/vm/VER/. The corpora
-# named by DAEDALUS_CORPUS (H.264), DAEDALUS_CORPUS_VP9, DAEDALUS_CORPUS_AV1,
-# DAEDALUS_CORPUS_VP8, DAEDALUS_CORPUS_MPEG2 and DAEDALUS_CORPUS_HEVC are
-# copied in.
+# named by DAEDALUS_CORPUS (H.264) and DAEDALUS_CORPUS_<CODEC> for the
+# other codecs of tests/conformance/clips.sh (DV_CODECS: VP9, AV1, VP8,
+# MPEG2, HEVC), and DAEDALUS_CORPUS_DEMO, are copied in.
 # Exit code: 0 if everything passed.
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=../../tests/conformance/clips.sh
+source "$DAEDALUS_TOP/tests/conformance/clips.sh"
 
 kver=6.12
 accel=${DAEDALUS_ACCEL:-tcg}
@@ -64,37 +66,38 @@ copy_corpus() { # copy_corpus DIR NAME
 	mkdir -p "$run/$2"
 	find "$1" -maxdepth 1 -type f -exec cp {} "$run/$2/" \;
 }
-copy_corpus "${DAEDALUS_CORPUS:-}" corpus
-copy_corpus "${DAEDALUS_CORPUS_VP9:-}" corpus-vp9
-copy_corpus "${DAEDALUS_CORPUS_AV1:-}" corpus-av1
+# guest_corpus CODEC -- where CODEC's corpus is in the guest
+guest_corpus() {
+	local var
+	var=$(codec_corpus_var "$1")
+	echo "/mnt/run/${var,,}" | tr _ -
+}
+for codec in $DV_CODECS; do
+	var=DAEDALUS_$(codec_corpus_var "$codec")
+	copy_corpus "${!var:-}" "$(basename "$(guest_corpus "$codec")")"
+done
 copy_corpus "${DAEDALUS_CORPUS_DEMO:-}" corpus-demo
 # tools/demo.sh FILE: the user's video, for the demo.
 if [ -n "${DAEDALUS_DEMO_FILE:-}" ]; then
 	mkdir -p "$run/user"
 	cp "$DAEDALUS_DEMO_FILE" "$run/user/"
 fi
-copy_corpus "${DAEDALUS_CORPUS_VP8:-}" corpus-vp8
-copy_corpus "${DAEDALUS_CORPUS_MPEG2:-}" corpus-mpeg2
-copy_corpus "${DAEDALUS_CORPUS_HEVC:-}" corpus-hevc
 
 cat >"$run/env" <<ENV
 TESTS="$*"
 KVER=$kver
 MODULE=/mnt/run/daedalus_v4l2.ko
 DAEMON=/mnt/run/daemon-build/daemon/daedalus_v4l2_daemon
-CORPUS=/mnt/run/corpus
-CORPUS_VP9=/mnt/run/corpus-vp9
-CORPUS_AV1=/mnt/run/corpus-av1
 CORPUS_DEMO=/mnt/run/corpus-demo
-CORPUS_VP8=/mnt/run/corpus-vp8
-CORPUS_MPEG2=/mnt/run/corpus-mpeg2
-CORPUS_HEVC=/mnt/run/corpus-hevc
 SAMPLE=$sample
 SAMPLE_OFFSET=$sample_offset
 FULL=${DAEDALUS_FULL:-0}
 DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
 BENCH_CLIPS="${DAEDALUS_BENCH_CLIPS:-}"
 ENV
+for codec in $DV_CODECS; do
+	echo "$(codec_corpus_var "$codec")=$(guest_corpus "$codec")"
+done >>"$run/env"
 
 case $accel in
 # No AVX2 under TCG: QEMU 7.2 (Debian 12) emulates a VPGATHER whose index
