@@ -16,7 +16,10 @@ grep -q "^$clip 352 288 $frames " "$CORPUS/clips.txt" || fail "corpus has no $cl
 file=/run/daedalus-v4l2/status
 
 load_module
-start_daemon
+# Every job held 100 ms (--job-delay-ms): the decode lasts 4 s on any
+# machine, so that the status, written every second, shows it open (on two
+# CPUs the clip decoded between two writes).
+start_daemon --job-delay-ms 100
 "$DAEMON" status >/tmp/status-idle.txt || fail "status exit $? with the daemon attached: $(cat /tmp/status-idle.txt)"
 grep -q '^module    loaded' /tmp/status-idle.txt || fail "no 'module loaded': $(cat /tmp/status-idle.txt)"
 grep -q "^daemon    attached: pid $DAEMON_PID, .*bridge protocol 2 " /tmp/status-idle.txt ||
