@@ -32,7 +32,8 @@ clipdir=${BENCH_CLIPS:-}
 if [ -n "$clipdir" ] && [ -f "$clipdir/clips.txt" ]; then
 	mode=$(cat "$clipdir/mode" 2>/dev/null || echo full)
 	list=$(awk '!/^#/ && $1 != "scale" { print $1 "=" $2 }' "$clipdir/clips.txt")
-	scale_file=$clipdir/$(awk '$1 == "scale" { print $2 }' "$clipdir/clips.txt")
+	# clips.txt names every clip by its guest path, the scaling one too
+	scale_file=$(awk '$1 == "scale" { print $2 }' "$clipdir/clips.txt")
 else
 	mode=tiny clipdir=
 	list=
@@ -159,8 +160,10 @@ for k in $counts; do
 		pids="$pids $!"
 		i=$((i + 1))
 	done
+	i=0
 	for p in $pids; do
-		wait "$p" || fail "a client of $k failed"
+		wait "$p" || { tail -n 20 "/tmp/bench-scale-$i.log"; fail "client $i of $k failed"; }
+		i=$((i + 1))
 	done
 	echo "SCALE clients=$k wall_s=$(sub "$t0" "$(now)")" | tee -a "$res"
 done
