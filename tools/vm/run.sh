@@ -152,16 +152,12 @@ report_finished() {
 	done <"$run/status"
 }
 
-# acpi=noirq: PCI interrupts from the BIOS's routing table, not ACPI's
-# link devices, whose AML the emulated guest took 7 s each to run at boot
-# (a clocksource switch waiting on it stalled the other CPU 26 s: a
-# soft-lockup report). ACPI still gives the guest both CPUs.
 log "booting $kver ($accel) for: $*"
 start=$(date +%s)
 timeout "$timeout_s" qemu-system-x86_64 -nodefaults -display none -no-reboot \
 	"${accel_args[@]}" -smp 2 -m 4G \
 	-kernel "$kdir/bzImage" \
-	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7 acpi=noirq" \
+	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/daedalus-guest-init panic=-1 oops=panic loglevel=7" \
 	"${shares[@]}" \
 	-serial "file:$run/console.log" -monitor none </dev/null &
 qemu_pid=$!
