@@ -98,11 +98,12 @@ gst_env() {
 	export GST_REGISTRY=/tmp/gst-registry-$$.bin
 }
 
-# Start the daemon in the background (log in /mnt/run/daemon-N.log) and wait
+# Start the daemon in the background (log in /mnt/run/daemon-TEST-N.log, so
+# that the next test keeps it) and wait
 # until it is attached. Sets DAEMON_PID.
 start_daemon() {
 	DAEMON_RUNS=$((${DAEMON_RUNS:-0} + 1))
-	DAEMON_LOG=/mnt/run/daemon-$DAEMON_RUNS.log
+	DAEMON_LOG=/mnt/run/daemon-$(basename "$0" .sh)-$DAEMON_RUNS.log
 	# shellcheck disable=SC2086 # DAEMON_ARGS (run.sh DAEDALUS_DAEMON_ARGS): words
 	"$DAEMON" daemon --verbose ${DAEMON_ARGS:-} "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
