@@ -31,8 +31,11 @@ sh /mnt/proj/tests/conformance/run-corpus.sh "$CORPUS" /tmp/status-decode --clip
 pid=$!
 : >/tmp/status-open.txt
 while kill -0 $pid 2>/dev/null; do
-	if grep -q '^ctx .* state open .* codec h264 .* done [1-9]' "$file" 2>/dev/null; then
-		cp "$file" /tmp/status-open.txt
+	# A copy first: the daemon rewrites the file every second, and a
+	# copy taken after the check may already show the context closed.
+	if cp "$file" /tmp/status-now.txt 2>/dev/null &&
+		grep -q '^ctx .* state open .* codec h264 .* done [1-9]' /tmp/status-now.txt; then
+		mv /tmp/status-now.txt /tmp/status-open.txt
 		"$DAEMON" status >/tmp/status-open-cmd.txt 2>&1 || true
 	fi
 	sleep 0.2
