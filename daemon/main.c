@@ -53,6 +53,18 @@ static void usage(FILE *out)
 		DV_BRIDGE_NODE, DV_STATUS_FILE_DEFAULT);
 }
 
+/* A whole decimal number from @min to @max: 0, or -1 for anything else. */
+static int parse_number(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (end == s || *end || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
 /* Gives up root once the bridge is open: decoding needs no privilege. */
 static int drop_privileges(const char *user)
 {
@@ -95,19 +107,17 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--dump-jobs") && i + 1 < argc) {
 			dv_contexts_dump_jobs(argv[++i]);
 		} else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
+			long n;
 
-			if (*end || n < 1 || n > 256) {
+			if (parse_number(argv[++i], 1, 256, &n)) {
 				usage(stderr);
 				return 1;
 			}
 			dv_threads_configure((int)n);
 		} else if (!strcmp(argv[i], "--job-delay-ms") && i + 1 < argc) {
-			char *end;
-			long ms = strtol(argv[++i], &end, 10);
+			long ms;
 
-			if (*end || ms < 0 || ms > 60000) {
+			if (parse_number(argv[++i], 0, 60000, &ms)) {
 				usage(stderr);
 				return 1;
 			}
