@@ -28,7 +28,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || read -ra kernels <<<"$KERNELS_ALL"
 
-read -ra conformance_tests <<<"$(for c in $DV_CODECS; do echo "conformance-$c"; done | xargs)"
+conformance_tests=()
+for c in $DV_CODECS; do conformance_tests+=("conformance-$c"); done
 VM_TESTS=(module-load requests bridge gst-inspect compliance "${conformance_tests[@]}"
 	daemon-lifecycle hostile-daemon)
 # The slow fault, load and client tests drive the same kernel paths on

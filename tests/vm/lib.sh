@@ -98,9 +98,9 @@ gst_env() {
 	export GST_REGISTRY=/tmp/gst-registry-$$.bin
 }
 
-# Start the daemon in the background (log in /mnt/run/daemon-TEST-N.log, so
-# that the next test keeps it) and wait
-# until it is attached. Sets DAEMON_PID.
+# Start the daemon in the background and wait until it is attached. Its log
+# is /mnt/run/daemon-TEST-N.log, kept when the next test starts its own.
+# Sets DAEMON_PID.
 start_daemon() {
 	DAEMON_RUNS=$((${DAEMON_RUNS:-0} + 1))
 	DAEMON_LOG=/mnt/run/daemon-$(basename "$0" .sh)-$DAEMON_RUNS.log

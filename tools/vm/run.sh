@@ -66,15 +66,17 @@ copy_corpus() { # copy_corpus DIR NAME
 	mkdir -p "$run/$2"
 	find "$1" -maxdepth 1 -type f -exec cp {} "$run/$2/" \;
 }
-# guest_corpus CODEC -- where CODEC's corpus is in the guest
-guest_corpus() {
+# corpus_dir CODEC -- the directory of CODEC's corpus under /mnt/run in the
+# guest: its variable's name in lower case, corpus or corpus-vp9 (say)
+corpus_dir() {
 	local var
 	var=$(codec_corpus_var "$1")
-	echo "/mnt/run/${var,,}" | tr _ -
+	var=${var,,}
+	echo "${var//_/-}"
 }
 for codec in $DV_CODECS; do
 	var=DAEDALUS_$(codec_corpus_var "$codec")
-	copy_corpus "${!var:-}" "$(basename "$(guest_corpus "$codec")")"
+	copy_corpus "${!var:-}" "$(corpus_dir "$codec")"
 done
 copy_corpus "${DAEDALUS_CORPUS_DEMO:-}" corpus-demo
 # tools/demo.sh FILE: the user's video, for the demo.
@@ -96,7 +98,7 @@ DAEMON_ARGS="${DAEDALUS_DAEMON_ARGS:-}"
 BENCH_CLIPS="${DAEDALUS_BENCH_CLIPS:-}"
 ENV
 for codec in $DV_CODECS; do
-	echo "$(codec_corpus_var "$codec")=$(guest_corpus "$codec")"
+	echo "$(codec_corpus_var "$codec")=/mnt/run/$(corpus_dir "$codec")"
 done >>"$run/env"
 
 case $accel in
