@@ -154,9 +154,13 @@ fi
 # boot STAGE -- one boot of the guest; its console goes to console[@STAGE].log
 boot() {
 	local stage=$1 tag=${1:+@$1}
+	# The guest exports these to its tests: none may be named like a
+	# variable that programs under test read (an exported ARCH reached
+	# kbuild empty through DKMS's common.postinst, which assigns ARCH=$4,
+	# and broke the module build).
 	cat >"$run/env" <<ENV
 TESTS="$TESTS_OF_STAGE"
-ARCH=$arch
+GUEST_ARCH=$arch
 KVER=$kernel_release
 STAGE=$stage
 DEBS=/mnt/run/debs
